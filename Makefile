@@ -1,0 +1,50 @@
+# K-Bio Partnering: `make run` sets up everything and serves the app; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FIXTURES := taxonomy organizations
+HOST ?= 127.0.0.1:8000
+
+.PHONY: run test install migrate fixtures demo-login browser lint check clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(BIN)/python manage.py migrate --noinput
+
+fixtures: migrate
+	$(BIN)/python manage.py loaddata $(FIXTURES)
+
+demo-login: fixtures
+	$(BIN)/python manage.py create_demo_users
+
+run: demo-login
+	$(BIN)/python manage.py runserver $(HOST)
+
+# Headless Chromium and CJK fonts for the browser tests (Debian packages, installed once).
+browser:
+	@command -v chromium >/dev/null 2>&1 && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || \
+	  { echo "Installing Debian's chromium and fonts-noto-cjk for the browser tests..."; \
+	    apt-get update -qq && apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; }
+
+test: install browser
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/python -m ruff check .
+	$(BIN)/python -m ruff format --check .
+
+check: install
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

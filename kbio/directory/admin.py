@@ -1,0 +1,112 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import Asset, Contact, FocusArea, Organization, PartnershipType
+
+
+@admin.register(FocusArea)
+class FocusAreaAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ko", "name_ja", "kind", "parent", "slug", "organization_count"]
+    list_filter = ["kind"]
+    list_select_related = ["parent"]
+    search_fields = ["name_en", "name_ko", "name_ja", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    autocomplete_fields = ["parent"]
+    ordering = ["kind", "order", "name_en"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_organizations=Count("organizations"))
+
+    @admin.display(description=_("organizations"), ordering="_organizations")
+    def organization_count(self, obj: FocusArea) -> int:
+        return obj._organizations
+
+
+@admin.register(PartnershipType)
+class PartnershipTypeAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_ko", "name_ja", "slug", "order"]
+    search_fields = ["name_en", "name_ko", "name_ja", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    list_editable = ["order"]
+
+
+class AssetInline(admin.StackedInline):
+    model = Asset
+    extra = 0
+    autocomplete_fields = ["modality", "therapeutic_areas"]
+    prepopulated_fields = {"slug": ["name"]}
+    fields = [
+        ("name", "slug"),
+        ("modality", "stage", "partnering_status"),
+        "therapeutic_areas",
+        "indications",
+        "designations",
+        "teaser",
+        "confidential_details",
+        "order",
+    ]
+
+
+class ContactInline(admin.TabularInline):
+    model = Contact
+    extra = 0
+    fields = ["name", "native_name", "title", "email", "user"]
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "native_name",
+        "kind",
+        "country",
+        "city",
+        "lead_stage",
+        "asset_count",
+        "is_active",
+    ]
+    list_filter = ["kind", "country", "focus_areas", "lead_stage", "is_active"]
+    search_fields = ["name", "native_name", "slug", "city", "assets__name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["focus_areas", "seeks", "offers"]
+    inlines = [AssetInline, ContactInline]
+    fieldsets = [
+        (None, {"fields": [("name", "native_name"), "slug", ("kind", "is_active")]}),
+        (_("Where"), {"fields": [("country", "city"), "website", "founded", "languages"]}),
+        (_("Profile"), {"fields": ["description", "focus_areas", "lead_stage"]}),
+        (_("Partnering"), {"fields": ["seeks", "offers", "preferred_stages"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(_assets=Count("assets", distinct=True))
+
+    @admin.display(description=_("assets"), ordering="_assets")
+    def asset_count(self, obj: Organization) -> int:
+        return obj._assets
+
+
+@admin.register(Asset)
+class AssetAdmin(admin.ModelAdmin):
+    list_display = ["name", "organization", "modality", "stage", "partnering_status"]
+    list_filter = ["stage", "partnering_status", "modality", "organization__country"]
+    list_select_related = ["organization", "modality"]
+    search_fields = [
+        "name",
+        "slug",
+        "indications",
+        "organization__name",
+        "organization__native_name",
+    ]
+    autocomplete_fields = ["organization", "modality", "therapeutic_areas"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Contact)
+class ContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "native_name", "title", "email", "organization", "user"]
+    list_select_related = ["organization", "user"]
+    list_filter = ["organization__kind", "organization__country"]
+    search_fields = ["name", "native_name", "email", "organization__name", "organization__native_name"]
+    autocomplete_fields = ["organization", "user"]

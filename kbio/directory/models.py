@@ -1,0 +1,369 @@
+"""The directory: who is who in Korea–Japan bio partnering, and what they work on."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from kbio.core.fields import ChoiceListField
+from kbio.lib import stages
+
+
+class Stage(models.TextChoices):
+    """Development stage, in ladder order (kbio.lib.stages holds the same order as plain data)."""
+
+    DISCOVERY = "discovery", _("Discovery")
+    LEAD_OPTIMIZATION = "lead_optimization", _("Lead optimisation")
+    PRECLINICAL = "preclinical", _("Preclinical (IND-enabling)")
+    IND_CLEARED = "ind_cleared", _("IND cleared")
+    PHASE_1 = "phase_1", _("Phase 1")
+    PHASE_1_2 = "phase_1_2", _("Phase 1/2")
+    PHASE_2 = "phase_2", _("Phase 2")
+    PHASE_2_3 = "phase_2_3", _("Phase 2/3")
+    PHASE_3 = "phase_3", _("Phase 3")
+    FILED = "filed", _("Filed for approval")
+    APPROVED = "approved", _("Approved / marketed")
+    NOT_APPLICABLE = "not_applicable", _("Not applicable")
+
+
+assert tuple(Stage.values) == stages.ALL_STAGES, "Stage and kbio.lib.stages must agree"
+
+
+class Designation(models.TextChoices):
+    ORPHAN_MFDS = "orphan_mfds", _("Orphan drug (MFDS, Korea)")
+    ORPHAN_EMA = "orphan_ema", _("Orphan medicinal product (EMA)")
+    ORPHAN_FDA = "orphan_fda", _("Orphan drug (FDA)")
+    FDA_PRE_IND = "fda_pre_ind", _("FDA pre-IND meeting held")
+    MFDS_BIO_CHALLENGER = "mfds_bio_challenger", _("MFDS Bio Challenger programme")
+    INVESTIGATOR_INITIATED = "investigator_initiated", _(
+        "Investigator-initiated clinical research (Korea, advanced regenerative medicine)"
+    )
+    SAKIGAKE = "sakigake", _("SAKIGAKE (Japan)")
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", _("English")
+    KOREAN = "ko", _("Korean")
+    JAPANESE = "ja", _("Japanese")
+    CHINESE = "zh", _("Chinese")
+
+
+class TranslatedName(models.Model):
+    """English, Korean and Japanese names; `name` gives the one for the active language."""
+
+    name_en = models.CharField(_("name (English)"), max_length=120)
+    name_ko = models.CharField(_("name (Korean)"), max_length=120)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=120)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        language = (get_language() or "en")[:2]
+        return getattr(self, f"name_{language}", None) or self.name_en
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SlugManager(models.Manager):
+    def get_by_natural_key(self, slug):
+        return self.get(slug=slug)
+
+
+class FocusAreaQuerySet(models.QuerySet):
+    def modalities(self):
+        return self.filter(kind=FocusArea.Kind.MODALITY)
+
+    def therapeutic_areas(self):
+        return self.filter(kind=FocusArea.Kind.THERAPEUTIC_AREA)
+
+    def services(self):
+        return self.filter(kind=FocusArea.Kind.SERVICE)
+
+
+class FocusArea(TranslatedName):
+    """One taxonomy for modalities, therapeutic areas and services."""
+
+    class Kind(models.TextChoices):
+        MODALITY = "modality", _("Modality")
+        THERAPEUTIC_AREA = "therapeutic_area", _("Therapeutic area")
+        SERVICE = "service", _("Service")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = SlugManager.from_queryset(FocusAreaQuerySet)()
+
+    class Meta:
+        ordering = ["kind", "order", "name_en"]
+        verbose_name = _("focus area")
+        verbose_name_plural = _("focus areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["modality", "therapeutic_area", "service"]),
+                name="focusarea_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")), name="focusarea_not_own_parent"
+            ),
+        ]
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PartnershipType(TranslatedName):
+    """One vocabulary for what an organization seeks and what it offers."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = SlugManager()
+
+    class Meta:
+        ordering = ["order", "name_en"]
+        verbose_name = _("partnership type")
+        verbose_name_plural = _("partnership types")
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class OrganizationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_profile(self):
+        """Everything a list or profile shows, in a fixed number of queries."""
+        return self.prefetch_related("focus_areas", "seeks", "offers")
+
+
+class Organization(models.Model):
+    class Kind(models.TextChoices):
+        VENTURE = "venture", _("Bio venture")
+        PHARMA = "pharma", _("Pharma")
+        CRO_CDMO = "cro_cdmo", _("CRO / CDMO")
+        INVESTOR = "investor", _("Investor")
+        ACADEMIA = "academia", _("Academia / hospital")
+        AGENCY = "agency", _("Agency / support")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(
+        _("native name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name in Korean or Japanese script, as the organization writes it."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    country = CountryField(_("country"))
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    founded = models.PositiveSmallIntegerField(
+        _("founded"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1800), MaxValueValidator(2100)],
+    )
+    description = models.TextField(_("description"), blank=True)
+    focus_areas = models.ManyToManyField(
+        FocusArea, verbose_name=_("focus areas"), blank=True, related_name="organizations"
+    )
+    lead_stage = models.CharField(
+        _("lead stage"),
+        max_length=20,
+        choices=Stage.choices,
+        default=Stage.NOT_APPLICABLE,
+        help_text=_("The stage of the most advanced programme."),
+    )
+    seeks = models.ManyToManyField(
+        PartnershipType, verbose_name=_("seeks"), blank=True, related_name="sought_by"
+    )
+    offers = models.ManyToManyField(
+        PartnershipType, verbose_name=_("offers"), blank=True, related_name="offered_by"
+    )
+    preferred_stages = ChoiceListField(
+        _("preferred stages"),
+        item_choices=Stage,
+        help_text=_("The stages of assets this organization looks at (pharma, investors)."),
+    )
+    languages = ChoiceListField(_("working languages"), item_choices=Language)
+    is_active = models.BooleanField(_("active"), default=True)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = SlugManager.from_queryset(OrganizationQuerySet)()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organization")
+        verbose_name_plural = _("organizations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["venture", "pharma", "cro_cdmo", "investor", "academia", "agency"]),
+                name="organization_kind_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(lead_stage__in=list(stages.ALL_STAGES)),
+                name="organization_lead_stage_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(founded__isnull=True) | Q(founded__gte=1800, founded__lte=2100),
+                name="organization_founded_plausible",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="organization_slug_not_empty"),
+            models.CheckConstraint(condition=~Q(name=""), name="organization_name_not_empty"),
+        ]
+        indexes = [models.Index(fields=["kind", "country"])]
+
+    def __str__(self) -> str:
+        if self.native_name:
+            return f"{self.name} ({self.native_name})"
+        return self.name
+
+    def natural_key(self):
+        return (self.slug,)
+
+    def get_absolute_url(self) -> str:
+        return reverse("directory:organization", args=[self.slug])
+
+
+class AssetManager(models.Manager):
+    def get_by_natural_key(self, organization_slug, slug):
+        return self.get(organization__slug=organization_slug, slug=slug)
+
+
+class Asset(models.Model):
+    """A pipeline programme: what a partner would license, co-develop or fund."""
+
+    class PartneringStatus(models.TextChoices):
+        OPEN = "open", _("Open to partnering")
+        IN_DISCUSSION = "in_discussion", _("In discussion")
+        PARTNERED = "partnered", _("Partnered")
+        NOT_AVAILABLE = "not_available", _("Not available")
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="assets"
+    )
+    slug = models.SlugField(_("slug"), max_length=80)
+    name = models.CharField(_("name or code"), max_length=200)
+    modality = models.ForeignKey(
+        FocusArea,
+        verbose_name=_("modality"),
+        on_delete=models.PROTECT,
+        related_name="assets",
+        limit_choices_to={"kind": FocusArea.Kind.MODALITY},
+    )
+    therapeutic_areas = models.ManyToManyField(
+        FocusArea,
+        verbose_name=_("therapeutic areas"),
+        blank=True,
+        related_name="assets_in_area",
+        limit_choices_to={"kind": FocusArea.Kind.THERAPEUTIC_AREA},
+    )
+    indications = models.CharField(_("indications"), max_length=300, blank=True)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
+    designations = ChoiceListField(_("designations"), item_choices=Designation)
+    teaser = models.TextField(
+        _("public teaser"), blank=True, help_text=_("Shown to everyone on the profile.")
+    )
+    confidential_details = models.TextField(
+        _("confidential details"),
+        blank=True,
+        help_text=_("Shown only to the organization itself and to partners in an accepted meeting."),
+    )
+    partnering_status = models.CharField(
+        _("partnering status"),
+        max_length=20,
+        choices=PartneringStatus.choices,
+        default=PartneringStatus.OPEN,
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AssetManager()
+
+    class Meta:
+        ordering = ["organization", "order", "name"]
+        verbose_name = _("asset")
+        verbose_name_plural = _("assets")
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "slug"], name="asset_slug_unique_per_org"),
+            models.CheckConstraint(
+                condition=Q(stage__in=list(stages.ALL_STAGES)), name="asset_stage_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(partnering_status__in=["open", "in_discussion", "partnered", "not_available"]),
+                name="asset_partnering_status_valid",
+            ),
+            models.CheckConstraint(condition=~Q(slug=""), name="asset_slug_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organization.name})"
+
+    def natural_key(self):
+        return (self.organization.slug, self.slug)
+
+    natural_key.dependencies = ["directory.organization"]
+
+
+class ContactManager(models.Manager):
+    def get_by_natural_key(self, organization_slug, email):
+        return self.get(organization__slug=organization_slug, email=email)
+
+
+class Contact(models.Model):
+    """A delegate of an organization; linked to a login once the person has one."""
+
+    organization = models.ForeignKey(
+        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    native_name = models.CharField(_("native name"), max_length=200, blank=True)
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    email = models.EmailField(_("email"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contact",
+    )
+
+    objects = ContactManager()
+
+    class Meta:
+        ordering = ["organization", "name"]
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "email"], name="contact_email_unique_per_org"
+            ),
+            models.CheckConstraint(condition=~Q(email=""), name="contact_email_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        label = f"{self.name} ({self.native_name})" if self.native_name else self.name
+        return f"{label}, {self.organization.name}"
+
+    def natural_key(self):
+        return (self.organization.slug, self.email)
+
+    natural_key.dependencies = ["directory.organization"]
