@@ -625,186 +625,671 @@ def _repair(st: _State, ev: _Event, rng: random.Random, deadline: float) -> None
 
 
 # --------------------------------------------------------------------------------------------
-# Break reduction with CP-SAT: the whole event when small, else neighbourhoods of it.
+# Exact placement for small events: CP-SAT maximises the placed meetings.
+
+# Priorities are scaled to integers 0.._PRIORITY_SCALE for the solver; a placed meeting is
+# worth more than all priorities together, so the count always comes first.
+_PRIORITY_SCALE = 100
+
+
+def _priority_weights(ev: _Event) -> list[int]:
+    lo, hi = min(ev.prio, default=0.0), max(ev.prio, default=0.0)
+    span = hi - lo
+    if span <= 0:
+        return [0] * len(ev.prio)
+    return [round((p - lo) / span * _PRIORITY_SCALE) for p in ev.prio]
+
+
+def _place_exactly(ev: _Event, st: _State, seed: int, seconds: float) -> bool:
+    """Maximise (placed count, priorities) with CP-SAT, starting from the current schedule.
+
+    Returns True when the solver proved the placement optimal. The current schedule is kept
+    unless the solver finds a better one.
+    """
+    from ortools.sat.python import cp_model
+
+    M = len(ev.meeting_ids)
+    model = cp_model.CpModel()
+    x: dict[tuple[int, int], object] = {}
+    by_pt: dict[tuple[int, int], list] = {}
+    pool_t: dict[int, list] = {}
+    placed_vars = []
+    prio_w = _priority_weights(ev)
+    big = _PRIORITY_SCALE * M + 1
+    for j in range(M):
+        if j in ev.pinned_slot:
+            slots = [ev.pinned_slot[j]]
+        else:
+            slots = _bits(ev.allowed[j])
+        if not slots:
+            continue
+        lits = []
+        for t in slots:
+            v = model.NewBoolVar("")
+            x[j, t] = v
+            lits.append(v)
+            model.AddHint(v, st.slot[j] == t)
+            by_pt.setdefault((ev.ma[j], t), []).append(v)
+            by_pt.setdefault((ev.mb[j], t), []).append(v)
+            if ev.pool[j]:
+                pool_t.setdefault(t, []).append(v)
+        if j in ev.pinned_slot:
+            model.Add(lits[0] == 1)
+            continue
+        placed = model.NewBoolVar("")
+        model.Add(sum(lits) == placed)
+        model.AddHint(placed, st.slot[j] >= 0)
+        placed_vars.append((big + prio_w[j], placed))
+    for (p, _t), lits in by_pt.items():
+        if len(lits) > ev.cap[p]:
+            model.Add(sum(lits) <= ev.cap[p])
+    n_pool = len(ev.pool_tables)
+    for lits in pool_t.values():
+        if len(lits) > n_pool:
+            model.Add(sum(lits) <= n_pool)
+    model.Maximize(sum(w * v for w, v in placed_vars))
+    current = sum(big + prio_w[j] for j in range(M) if st.slot[j] >= 0 and j not in ev.pinned_slot)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_deterministic_time = seconds
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = seed
+    status = solver.Solve(model)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return False
+    if solver.ObjectiveValue() > current:
+        for j in range(M):
+            if st.slot[j] >= 0 and j not in ev.pinned_slot:
+                st.remove(j)
+        for (j, t), v in x.items():
+            if j not in ev.pinned_slot and solver.BooleanValue(v):
+                st.place(j, t)
+    return status == cp_model.OPTIMAL
+
+
+# --------------------------------------------------------------------------------------------
+# Fair spread: give a slot to a poorly served participant when a better served one can spare it.
+
+
+def _fair_spread(st: _State, ev: _Event, deadline: float) -> int:
+    """Swap an unplaced meeting in for a placed one of a participant they share.
+
+    The swap is made when it raises the priority placed, or, at equal priority, when the
+    participant who gains was the worse served of the two (as a share of its requests) and the
+    one who loses stays better served than that. This never lowers the number placed nor the
+    priorities placed, and raises the worst share of the pair.
+    """
+    counts = [0] * len(ev.part_ids)
+    for j, t in enumerate(st.slot):
+        if t >= 0:
+            counts[ev.ma[j]] += 1
+            counts[ev.mb[j]] += 1
+    requested = [len(js) for js in ev.meetings_of]
+    swaps = 0
+    changed = True
+    while changed and time.perf_counter() < deadline:
+        changed = False
+        unplaced = [j for j, t in enumerate(st.slot) if t < 0 and ev.allowed[j]]
+        unplaced.sort(key=lambda j: -ev.prio[j])
+        for j in unplaced:
+            if st.slot[j] >= 0:
+                continue
+            a, b = ev.ma[j], ev.mb[j]
+            best = None
+            for x, y in ((a, b), (b, a)):
+                # Give x's slot t (now used by meeting k with partner z) to y.
+                for t, ks in st.at[x].items():
+                    if not (ev.allowed[j] >> t) & 1:
+                        continue
+                    if not (st.free[y] >> t) & 1:
+                        continue
+                    for k in ks:
+                        if k in ev.pinned_slot or ev.prio[k] > ev.prio[j]:
+                            continue
+                        z = ev.mb[k] if ev.ma[k] == x else ev.ma[k]
+                        if ev.prio[k] < ev.prio[j]:
+                            gain = (1, ev.prio[j] - ev.prio[k])
+                        else:
+                            # Only when the poorer of the two ends better off than before.
+                            before_y = counts[y] / requested[y]
+                            after_z = (counts[z] - 1) / requested[z]
+                            if after_z <= before_y:
+                                continue
+                            gain = (0, after_z - before_y)
+                        if best is None or gain > best[0]:
+                            best = (gain, k, t, y, z)
+            if best is None:
+                continue
+            _gain, k, t, y, z = best
+            st.remove(k)
+            if not (st.open_slots(j) >> t) & 1:
+                st.place(k, t)
+                continue
+            st.place(j, t)
+            counts[y] += 1
+            counts[z] -= 1
+            swaps += 1
+            changed = True
+    return swaps
+
+
+# --------------------------------------------------------------------------------------------
+# Break reduction by local search (any size).
+
+
+def _pcost(ev: _Event, mask: int, fair: int) -> int:
+    b = ev.breaks(mask)
+    return b + _UNFAIR_WEIGHT * (b - fair) if b > fair else b
+
 
 # Weight of each break above the fairness cap, against 1 per break.
-_UNFAIR_WEIGHT = 50
+_UNFAIR_WEIGHT = 20
 
 
-def _unfair_excess(ev: _Event, mask: int, fair: int) -> int:
-    return max(0, ev.breaks(mask) - fair)
+def _local_search(st: _State, ev: _Event, fair: int, rng: random.Random, deadline: float) -> None:
+    """Move single meetings, or swap two meetings of one participant, while breaks go down.
 
-
-def _cost(ev: _Event, st: _State, fair: int) -> int:
-    total = 0
-    for mask in st.busy:
-        b = ev.breaks(mask)
-        total += b + _UNFAIR_WEIGHT * max(0, b - fair)
-    return total
-
-
-class _SubModel:
-    """CP-SAT model placing the ``free`` meetings while every other meeting stays put.
-
-    The objective is the break cost of the participants the free meetings touch. Busy
-    indicators get the implied constraints of Bofill et al. (each participant is busy in
-    exactly as many slots as it has meetings; busy participants per slot are bounded by the
-    tables), which make the solver's reasoning on breaks much stronger.
+    Only participants with breaks are examined; a pass that improves nothing ends the search.
+    Sideways moves (same cost) are taken now and then to leave plateaus.
     """
+    P = len(ev.part_ids)
+    other = [0] * len(ev.meeting_ids)
+    for j in range(len(ev.meeting_ids)):
+        other[j] = ev.ma[j] ^ ev.mb[j]
+    stale = 0
+    while stale < 3 and time.perf_counter() < deadline:
+        todo = [p for p in range(P) if ev.breaks(st.busy[p]) > 0]
+        if not todo:
+            return
+        rng.shuffle(todo)
+        improved = 0
+        for n, p in enumerate(todo):
+            if n % 64 == 0 and time.perf_counter() > deadline:
+                return
+            improved += _improve_participant(st, ev, p, other, fair, rng)
+        stale = 0 if improved else stale + 1
 
-    def __init__(self, ev: _Event, st: _State, free: list[int], fair: int):
-        from ortools.sat.python import cp_model
 
-        self.ev, self.st, self.free = ev, st, free
-        self.old = {j: st.slot[j] for j in free}
-        for j in free:
-            st.remove(j)
-        model = self.model = cp_model.CpModel()
-        self.x: dict[tuple[int, int], object] = {}
-        by_part: dict[int, list[int]] = {}
-        for j in free:
-            a, b = ev.ma[j], ev.mb[j]
-            mask = ev.allowed[j] & st.free[a] & st.free[b]
-            if ev.pool[j]:
-                mask &= st.pool_free
-            mask |= 1 << self.old[j]
-            lits = []
-            for t in _bits(mask):
-                v = model.NewBoolVar("")
-                self.x[j, t] = v
-                lits.append(v)
-                model.AddHint(v, t == self.old[j])
-            model.AddExactlyOne(lits)
-            by_part.setdefault(a, []).append(j)
-            by_part.setdefault(b, []).append(j)
+def _improve_participant(
+    st: _State, ev: _Event, p: int, other: list[int], fair: int, rng: random.Random
+) -> int:
+    gains = 0
+    bp = st.busy[p]
+    if ev.breaks(bp) == 0:
+        return 0
+    js = [j for j in ev.meetings_of[p] if st.slot[j] >= 0 and j not in ev.pinned_slot]
+    rng.shuffle(js)
+    for j in js:
+        t = st.slot[j]
+        q = other[j] ^ p
+        bit = 1 << t
+        bp, bq = st.busy[p], st.busy[q]
+        base = _pcost(ev, bp, fair) + _pcost(ev, bq, fair)
+        # Masks once the meeting leaves t (capacity > 1 may keep the slot busy).
+        bp0 = bp & ~bit if st.load[p][t] == 1 else bp
+        bq0 = bq & ~bit if st.load[q][t] == 1 else bq
+        best, best_t = 0, -1
+        st.remove(j)
+        mask = st.open_slots(j) & ~bit
+        for u in _bits(mask):
+            ub = 1 << u
+            delta = _pcost(ev, bp0 | ub, fair) + _pcost(ev, bq0 | ub, fair) - base
+            if delta < best or (delta == 0 and best == 0 and best_t < 0 and rng.random() < 0.1):
+                best, best_t = delta, u
+        if best_t >= 0:
+            st.place(j, best_t)
+            if best < 0:
+                gains += 1
+            continue
+        st.place(j, t)
+        # Swap with another meeting k of p at slot u: p's busy slots stay the same.
+        for k in ev.meetings_of[p]:
+            u = st.slot[k]
+            if k == j or u < 0 or u == t or k in ev.pinned_slot:
+                continue
+            r = other[k] ^ p
+            if r == q:
+                continue
+            if not ((ev.allowed[j] >> u) & 1 and (ev.allowed[k] >> t) & 1):
+                continue
+            if not ((st.free[q] >> u) & 1 and (st.free[r] >> t) & 1):
+                continue
+            if ev.pool[j] != ev.pool[k]:
+                continue
+            br = st.busy[r]
+            br0 = br & ~(1 << u) if st.load[r][u] == 1 else br
+            old = _pcost(ev, bq, fair) + _pcost(ev, br, fair)
+            new = _pcost(ev, bq0 | (1 << u), fair) + _pcost(ev, br0 | bit, fair)
+            if new < old:
+                st.remove(j)
+                st.remove(k)
+                st.place(j, u)
+                st.place(k, t)
+                gains += 1
+                break
+    return gains
 
-        pool_terms: dict[int, list] = {}
-        for (j, t), v in self.x.items():
-            if ev.pool[j]:
-                pool_terms.setdefault(t, []).append(v)
-        for t, terms in pool_terms.items():
-            room = ev.pool_cap[t] - st.pool_load[t]
-            if len(terms) > room:
-                model.Add(sum(terms) <= room)
 
-        cost_terms = []
-        self.const = 0
-        for p, js in by_part.items():
-            y = []
-            n_free_busy = 0
-            for t in range(ev.T):
-                terms = [self.x[j, t] for j in js if (j, t) in self.x]
-                if (st.busy[p] >> t) & 1:
-                    room = ev.cap[p] - st.load[p][t]
-                    if len(terms) > room:
-                        model.Add(sum(terms) <= room)
-                    y.append(1)
-                    continue
-                if not terms:
-                    y.append(0)
-                    continue
-                v = model.NewBoolVar("")
-                if ev.cap[p] == 1:
-                    model.Add(sum(terms) == v)
-                else:
-                    if len(terms) > ev.cap[p]:
-                        model.Add(sum(terms) <= ev.cap[p])
-                    for term in terms:
-                        model.AddImplication(term, v)
-                    model.AddBoolOr(terms).OnlyEnforceIf(v)
-                v_hint = any(self.old[j] == t for j in js)
-                model.AddHint(v, v_hint)
-                y.append(v)
-                n_free_busy += 1
-            if ev.cap[p] == 1:
-                # Implied: busy in exactly as many free slots as it has free meetings.
-                model.Add(sum(v for v in y if not isinstance(v, int)) == len(js))
-            blocks = []
-            days = 0
-            day_terms = []
-            for dm in ev.day_masks:
-                ts = _bits(dm)
-                ys = [y[t] for t in ts]
-                if any(isinstance(v, int) and v == 1 for v in ys):
-                    days += 1
-                else:
-                    var_ys = [v for v in ys if not isinstance(v, int)]
-                    if var_ys:
-                        d = model.NewBoolVar("")
-                        model.AddBoolOr(var_ys).OnlyEnforceIf(d)
-                        model.AddHint(d, any(self.old[j] in ts for j in js))
-                        day_terms.append(d)
-                prev = 0
-                for t in ts:
-                    cur = y[t]
-                    if isinstance(cur, int):
-                        if cur == 1 and isinstance(prev, int) and prev == 0:
-                            blocks.append(1)
-                        elif cur == 1 and not isinstance(prev, int):
-                            s = model.NewBoolVar("")
-                            model.Add(s >= 1 - prev)
-                            model.AddHint(s, not self._hint_busy(p, js, t - 1))
-                            blocks.append(s)
-                    else:
-                        if isinstance(prev, int):
-                            if prev == 0:
-                                blocks.append(cur)
-                        else:
-                            s = model.NewBoolVar("")
-                            model.Add(s >= cur - prev)
-                            model.AddHint(
-                                s,
-                                self._hint_busy(p, js, t) and not self._hint_busy(p, js, t - 1),
-                            )
-                            blocks.append(s)
-                    prev = cur
-            breaks = model.NewIntVar(0, ev.T, "")
-            model.Add(breaks == sum(blocks) - days - sum(day_terms))
-            excess = model.NewIntVar(0, ev.T, "")
-            model.Add(excess >= breaks - fair)
-            cost_terms.append(breaks)
-            cost_terms.append(_UNFAIR_WEIGHT * excess)
-        self.cost = sum(cost_terms)
-        self.old_cost = sum(
-            ev.breaks(self._hint_mask(p, js))
-            + _UNFAIR_WEIGHT * max(0, ev.breaks(self._hint_mask(p, js)) - fair)
-            for p, js in by_part.items()
-        )
-        model.Add(self.cost <= self.old_cost)
-        model.Minimize(self.cost)
+# --------------------------------------------------------------------------------------------
+# Break reduction by MaxSAT (small and medium events).
 
-    def _hint_busy(self, p: int, js: list[int], t: int) -> bool:
-        return bool((self.st.busy[p] >> t) & 1) or any(self.old[j] == t for j in js)
+# Conflicts of the SAT solver per unit of ``Options.effort`` (about a second on one core).
+_CONFLICTS_PER_EFFORT = 5000
 
-    def _hint_mask(self, p: int, js: list[int]) -> int:
-        mask = self.st.busy[p]
-        for j in js:
-            mask |= 1 << self.old[j]
-        return mask
 
-    def solve(self, det_time: float, seed: int, workers: int = 1):
-        from ortools.sat.python import cp_model
+_SAT_SOLVER = "cd15"
 
-        solver = cp_model.CpSolver()
-        prm = solver.parameters
-        prm.max_deterministic_time = det_time
-        prm.num_workers = workers
-        prm.random_seed = seed
-        # Full linear relaxation: an order of magnitude faster on these models.
-        prm.linearization_level = 2
-        status = solver.Solve(self.model)
-        improved = None
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            new = {}
-            for (j, t), v in self.x.items():
-                if solver.BooleanValue(v):
-                    new[j] = t
-            for j in self.free:
-                self.st.place(j, new[j])
-            improved = int(solver.ObjectiveValue()) < self.old_cost
-            optimal = status == cp_model.OPTIMAL
+
+class _OutOfEffort(Exception):
+    pass
+
+
+def _encode_breaks(ev: _Event, st: _State, fair: int, fair_hard: bool):
+    """The MaxSAT formula of the break problem for the placed meetings (see below)."""
+    from pysat.card import CardEnc, EncType
+    from pysat.formula import WCNF, IDPool
+
+    M, T = len(ev.meeting_ids), ev.T
+    placed = [j for j in range(M) if st.slot[j] >= 0]
+    pool = IDPool()
+    wcnf = WCNF()
+    hard = wcnf.hard
+
+    def card(lits: list[int], bound: int, kind: str) -> None:
+        if kind == "atmost" and len(lits) <= bound:
+            return
+        enc = EncType.seqcounter if bound <= 2 else EncType.kmtotalizer
+        if kind == "atmost":
+            cnf = CardEnc.atmost(lits, bound, vpool=pool, encoding=enc)
+        elif kind == "atleast":
+            cnf = CardEnc.atleast(lits, bound, vpool=pool, encoding=EncType.totalizer)
         else:
-            for j in self.free:
-                self.st.place(j, self.old[j])
-            optimal = False
-        return improved, optimal, solver.deterministic_time, int(solver.BestObjectiveBound())
+            cnf = CardEnc.equals(lits, bound, vpool=pool, encoding=EncType.totalizer)
+        hard.extend(cnf.clauses)
+
+    x: dict[tuple[int, int], int] = {}
+    by_pt: dict[tuple[int, int], list[int]] = {}
+    pool_t: dict[int, list[int]] = {}
+    for j in placed:
+        slots = [ev.pinned_slot[j]] if j in ev.pinned_slot else _bits(ev.allowed[j])
+        lits = []
+        for t in slots:
+            v = pool.id(("x", j, t))
+            x[j, t] = v
+            lits.append(v)
+            by_pt.setdefault((ev.ma[j], t), []).append(v)
+            by_pt.setdefault((ev.mb[j], t), []).append(v)
+            if ev.pool[j]:
+                pool_t.setdefault(t, []).append(v)
+        hard.append(lits)
+        card(lits, 1, "atmost")
+    n_pool = len(ev.pool_tables)
+    for lits in pool_t.values():
+        card(lits, n_pool, "atmost")
+
+    count = [0] * len(ev.part_ids)
+    for j in placed:
+        count[ev.ma[j]] += 1
+        count[ev.mb[j]] += 1
+    busy: dict[tuple[int, int], int] = {}
+    per_slot: dict[int, list[int]] = {}
+    soft: list[int] = []
+    for p in range(len(ev.part_ids)):
+        if not count[p]:
+            continue
+        ys = []
+        for t in range(T):
+            lits = by_pt.get((p, t))
+            if not lits:
+                continue
+            y = pool.id(("y", p, t))
+            busy[p, t] = y
+            ys.append(y)
+            per_slot.setdefault(t, []).append(y)
+            hard.append([-y, *lits])
+            for v in lits:
+                hard.append([-v, y])
+            card(lits, ev.cap[p], "atmost")
+        if ev.cap[p] == 1:
+            card(ys, count[p], "equals")
+        if count[p] < 2:
+            continue
+        breaks = []
+        for dm in ev.day_masks:
+            started = None
+            for t in _bits(dm):
+                y = busy.get((p, t))
+                if started is not None and y is not None:
+                    e = pool.id(("e", p, t))
+                    breaks.append(e)
+                    clause = [-y, -started, e]
+                    prev = busy.get((p, t - 1)) if (dm >> (t - 1)) & 1 else None
+                    if prev is not None:
+                        clause.append(prev)
+                    hard.append(clause)
+                if y is None and started is None:
+                    continue
+                s = pool.id(("s", p, t))
+                if y is not None:
+                    hard.append([-y, s])
+                if started is not None:
+                    hard.append([-started, s])
+                started = s
+        soft.extend(breaks)
+        if fair_hard:
+            card(breaks, fair, "atmost")
+    n_tables = len(ev.table_ids)
+    for ys in per_slot.values():
+        card(ys, 2 * n_tables, "atmost")
+    for e in soft:
+        wcnf.append([-e], weight=1)
+
+    # Clauses went straight into wcnf.hard: tell the formula how many variables it has, so
+    # that the solver's own auxiliary variables do not collide with the encoding's.
+    wcnf.nv = max(wcnf.nv, pool.top)
+    return wcnf, x, placed
+
+
+def _maxsat_breaks(
+    ev: _Event, st: _State, fair: int, conflicts: int, deadline: float
+) -> tuple[bool, int | None]:
+    """Minimise the breaks of the placed meetings with the core-guided MaxSAT solver RC2.
+
+    The placed set stays the same; slots change. The encoding follows Bofill et al. (JAIR
+    2022): a Boolean per (meeting, allowed slot), a busy Boolean per (participant, slot), a
+    break literal per (participant, slot) that must be true when the participant resumes
+    after an idle gap, one soft clause per break literal, and the implied constraints that
+    made their MaxSAT approach prove every instance (each participant busy in exactly as
+    many slots as it has meetings; at most two busy participants per table and slot). The
+    fairness cap is a hard limit when the current schedule already meets it.
+
+    Returns (optimal, lower bound on the breaks); the state is changed only when the solver
+    finished, i.e. found a schedule with the fewest breaks.
+    """
+    placed = [j for j in range(len(ev.meeting_ids)) if st.slot[j] >= 0]
+    if not placed:
+        return True, 0
+    fair_hard = all(ev.breaks(m) <= fair for m in st.busy)
+    wcnf, x, placed = _encode_breaks(ev, st, fair, fair_hard)
+    rc2 = _BudgetedRC2(wcnf, conflicts, deadline)
+    try:
+        model = rc2.compute()
+    except _OutOfEffort:
+        bound = rc2.cost if fair_hard else None
+        rc2.delete()
+        return False, bound
+    cost = rc2.cost
+    rc2.delete()
+    if model is None:
+        return False, None
+    true = {v for v in model if v > 0}
+    new_slot = {}
+    for (j, t), v in x.items():
+        if v in true:
+            new_slot[j] = t
+    old_cost = sum(_pcost(ev, m, fair) for m in st.busy)
+    moved = [j for j in placed if j not in ev.pinned_slot]
+    old_slot = {j: st.slot[j] for j in moved}
+    for j in moved:
+        st.remove(j)
+    for j in moved:
+        st.place(j, new_slot[j])
+    if sum(_pcost(ev, m, fair) for m in st.busy) > old_cost:
+        # Without the fairness cap the fewest breaks can be less fair: keep the old one.
+        for j in moved:
+            st.remove(j)
+        for j in moved:
+            st.place(j, old_slot[j])
+        return False, None
+    return True, cost if fair_hard else cost
+
+
+def _budgeted_rc2_class():
+    from pysat.examples.rc2 import RC2
+
+    class BudgetedRC2(RC2):
+        """RC2 whose SAT calls share a conflict budget and stop at a wall-clock deadline."""
+
+        def __init__(self, formula, conflicts: int, deadline: float):
+            super().__init__(
+                formula, solver=_SAT_SOLVER, adapt=True, exhaust=True, minz=True, trim=5
+            )
+            self.conflict_budget = conflicts
+            self.deadline = deadline
+            self.minimizing = False
+
+        def _call_oracle(self, assumptions=(), expect_interrupt=False):
+            # CaDiCaL cannot be interrupted, so each call gets what is left of the budget
+            # (core minimisation only a small slice) and the clock is checked between calls.
+            left = self.conflict_budget - self.oracle.accum_stats().get("conflicts", 0)
+            if left <= 0 or time.perf_counter() > self.deadline:
+                raise _OutOfEffort
+            self.oracle.conf_budget(min(left, 1000) if self.minimizing else left)
+            res = self.oracle.solve_limited(assumptions=list(assumptions))
+            if res is None and not self.minimizing:
+                raise _OutOfEffort
+            return res
+
+        def minimize_core(self):
+            self.minimizing = True
+            try:
+                super().minimize_core()
+            finally:
+                self.minimizing = False
+
+    return BudgetedRC2
+
+
+def _BudgetedRC2(formula, conflicts: int, deadline: float):
+    return _budgeted_rc2_class()(formula, conflicts, deadline)
+
+
+# --------------------------------------------------------------------------------------------
+# Upper bound, tables, reasons and the report.
+
+
+def _capacity_in_meetings(ev: _Event) -> list[int]:
+    """How many meetings each participant could attend at most (capacity x usable slots)."""
+    usable = list(ev.avail)
+    for j, t in ev.pinned_slot.items():
+        usable[ev.ma[j]] |= 1 << t
+        usable[ev.mb[j]] |= 1 << t
+    return [ev.cap[p] * usable[p].bit_count() for p in range(len(ev.part_ids))]
+
+
+def _upper_bound(ev: _Event) -> int:
+    """A number of meetings no schedule can exceed.
+
+    The largest fractional b-matching (each participant at most its capacity in meetings,
+    each meeting at most once, only meetings with a slot both can attend), computed as a
+    maximum flow on the doubled graph, capped by the table-slots available.
+    """
+    from ortools.graph.python import max_flow
+
+    P, M = len(ev.part_ids), len(ev.meeting_ids)
+    cap = _capacity_in_meetings(ev)
+    possible = [j for j in range(M) if ev.allowed[j] or j in ev.pinned_slot]
+    if not possible:
+        return 0
+    flow = max_flow.SimpleMaxFlow()
+    source, sink = 2 * P, 2 * P + 1
+    for p in range(P):
+        if cap[p]:
+            flow.add_arc_with_capacity(source, p, cap[p])
+            flow.add_arc_with_capacity(P + p, sink, cap[p])
+    for j in possible:
+        a, b = ev.ma[j], ev.mb[j]
+        flow.add_arc_with_capacity(a, P + b, 1)
+        flow.add_arc_with_capacity(b, P + a, 1)
+    if flow.solve(source, sink) != flow.OPTIMAL:
+        bound = len(possible)
+    else:
+        bound = flow.optimal_flow() // 2
+    n_host = sum(1 for j in possible if not ev.pool[j])
+    table_bound = n_host + ev.T * len(ev.pool_tables)
+    return min(bound, len(possible), table_bound, ev.T * len(ev.table_ids))
+
+
+def _assign_tables(ev: _Event, st: _State) -> list[int]:
+    """A table per placed meeting: pinned tables kept, hosts at their own tables, others at a
+    shared table, preferably the one a participant already sat at in the previous slot."""
+    table = [-1] * len(ev.meeting_ids)
+    last: dict[int, int] = {}
+    by_slot: list[list[int]] = [[] for _ in range(ev.T)]
+    for j, t in enumerate(st.slot):
+        if t >= 0:
+            by_slot[t].append(j)
+    for t in range(ev.T):
+        used: set[int] = set()
+        js = by_slot[t]
+        for j in js:
+            if j in ev.pinned_table:
+                table[j] = ev.pinned_table[j]
+                used.add(table[j])
+        hosted = [j for j in js if table[j] < 0 and not ev.pool[j]]
+        _match_host_tables(ev, hosted, used, table)
+        free_pool = [k for k in ev.pool_tables if k not in used]
+        free_set = set(free_pool)
+        rest = [j for j in js if table[j] < 0]
+        for j in rest:
+            for p in (ev.ma[j], ev.mb[j]):
+                k = last.get(p, -1)
+                if k in free_set:
+                    table[j] = k
+                    free_set.discard(k)
+                    break
+        free_pool = [k for k in free_pool if k in free_set]
+        free_pool.reverse()
+        for j in rest:
+            if table[j] < 0:
+                table[j] = free_pool.pop()
+        for j in js:
+            if ev.pool[j]:
+                last[ev.ma[j]] = last[ev.mb[j]] = table[j]
+    return table
+
+
+def _match_host_tables(ev: _Event, hosted: list[int], used: set[int], table: list[int]) -> None:
+    """Seat host meetings at their hosts' tables (a bipartite matching; a meeting between two
+    hosts may use either's table)."""
+    owner_of: dict[int, int] = {}
+
+    def options(j: int) -> list[int]:
+        return [k for p in (ev.ma[j], ev.mb[j]) for k in ev.host_tables[p] if k not in used]
+
+    def augment(j: int, seen: set[int]) -> bool:
+        for k in options(j):
+            if k in seen:
+                continue
+            seen.add(k)
+            if k not in owner_of or augment(owner_of[k], seen):
+                owner_of[k] = j
+                return True
+        return False
+
+    for j in hosted:
+        if not augment(j, set()):
+            raise AssertionError("host tables over-committed")  # capacities rule this out
+    for k, j in owner_of.items():
+        table[j] = k
+
+
+def _reasons(ev: _Event, st: _State) -> list[Unplaced]:
+    cap = _capacity_in_meetings(ev)
+    demand = [len(js) for js in ev.meetings_of]
+    out = []
+    for j, t in enumerate(st.slot):
+        if t >= 0:
+            continue
+        a, b = ev.ma[j], ev.mb[j]
+        la, lb = ev.labels[a], ev.labels[b]
+        mid = ev.meeting_ids[j]
+        if not ev.allowed[j]:
+            if ev.session_ok[j] != ev.all_slots and ev.avail[a] & ev.avail[b]:
+                message = f"{la} and {lb} are never both free in the sessions allowed for it"
+            else:
+                message = f"no common free slot: {la} and {lb} are never free at the same time"
+            out.append(Unplaced(mid, NEVER_BOTH_FREE, message))
+            continue
+        over = [p for p in (a, b) if demand[p] > cap[p]]
+        if over:
+            p = max(over, key=lambda p: demand[p] - cap[p])
+            message = (
+                f"{ev.labels[p]} has more meetings ({demand[p]}) than free slots ({cap[p]}); "
+                "higher-priority meetings were placed first"
+            )
+            out.append(Unplaced(mid, OVERBOOKED, message, ev.part_ids[p]))
+            continue
+        both = ev.allowed[j] & st.free[a] & st.free[b]
+        if both:
+            message = f"no table free in the slots where {la} and {lb} are both free"
+            out.append(Unplaced(mid, NO_TABLE_FREE, message))
+        else:
+            message = (
+                f"no common free slot left: every slot {la} and {lb} could share is taken by "
+                "one of their other meetings"
+            )
+            out.append(Unplaced(mid, NO_COMMON_SLOT_LEFT, message))
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def schedule(problem: Problem, options: Options | None = None) -> Result:
+    """Place the problem's meetings; see the module docstring for the rules and objective."""
+    opts = options or Options()
+    start = time.perf_counter()
+    deadline = start + opts.time_limit
+    ev = _Event(problem)
+    rng = random.Random(opts.seed)
+    st = _State(ev)
+    notes = list(ev.warnings)
+    for j, t in ev.pinned_slot.items():
+        st.place(j, t)
+    _construct(st, _greedy_order(ev, rng))
+    _repair(st, ev, rng, deadline)
+    upper = _upper_bound(ev)
+    size = sum(ev.allowed[j].bit_count() for j in range(len(ev.meeting_ids)))
+    small = size <= opts.exact_model_limit
+    if small and st.placed < upper:
+        if _place_exactly(ev, st, opts.seed, max(1.0, opts.effort / 4)):
+            upper = st.placed
+            notes.append("the number of meetings placed is proven the most possible")
+    _fair_spread(st, ev, deadline)
+    fair = opts.fair_breaks
+    _local_search(st, ev, fair, rng, deadline)
+    lower = None
+    if small:
+        conflicts = int(opts.effort * _CONFLICTS_PER_EFFORT)
+        optimal, lower = _maxsat_breaks(ev, st, fair, conflicts, deadline)
+        if optimal:
+            notes.append("the breaks are proven the fewest possible for these meetings")
+    tables = _assign_tables(ev, st)
+    placements = {}
+    for j, t in enumerate(st.slot):
+        if t >= 0:
+            placements[ev.meeting_ids[j]] = (ev.slot_ids[t], ev.table_ids[tables[j]])
+    figures = {}
+    per_breaks = [ev.breaks(m) for m in st.busy]
+    for p, pid in enumerate(ev.part_ids):
+        js = ev.meetings_of[p]
+        figures[pid] = ParticipantFigures(
+            requested=len(js),
+            placed=sum(1 for j in js if st.slot[j] >= 0),
+            breaks=per_breaks[p],
+        )
+    report = Report(
+        requested=len(ev.meeting_ids),
+        placed=st.placed,
+        upper_bound=max(upper, st.placed),
+        unplaced=_reasons(ev, st),
+        breaks=sum(per_breaks),
+        worst_breaks=max(per_breaks, default=0),
+        seconds=time.perf_counter() - start,
+        participants=figures,
+        placed_priority=sum(ev.prio[j] for j, t in enumerate(st.slot) if t >= 0),
+        breaks_lower_bound=lower,
+        notes=notes,
+    )
+    return Result(placements=placements, report=report)
