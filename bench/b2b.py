@@ -30,10 +30,13 @@ def main(argv: list[str] | None = None) -> int:
         "--effort", type=float, default=scheduler.Options.effort, help="solver work budget"
     )
     parser.add_argument("--time-limit", type=float, default=28.0, help="seconds per file, cap")
+    parser.add_argument("--workers", type=int, default=2, help="processes for the break search")
     args = parser.parse_args(argv)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
-    options = scheduler.Options(seed=args.seed, effort=args.effort, time_limit=args.time_limit)
+    options = scheduler.Options(
+        seed=args.seed, effort=args.effort, time_limit=args.time_limit, workers=args.workers
+    )
     total_placed = total_meetings = total_breaks = 0
     started = time.perf_counter()
     for path in args.files:

@@ -26,6 +26,7 @@ local search on large ones.
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import time
 from collections.abc import Hashable, Iterable, Sequence
@@ -121,6 +122,8 @@ class Options:
     # Events up to this many (meeting, slot) pairs are improved with the CP-SAT model;
     # larger ones with the local search only.
     exact_model_limit: int = 20_000
+    # Processes for the break search of small and medium events (1 or 2).
+    workers: int = 1
 
 
 class SchedulingInputError(ValueError):
@@ -529,6 +532,9 @@ class _Augmenter:
         self.node_budget = node_budget
         self.nodes = 0
         self.log: list[tuple[int, int]] = []
+        # When set, a moved meeting may also stay out if another unplaced meeting of its
+        # participants takes the room it leaves (the chain still gains one meeting).
+        self.allow_swap_out = False
 
     def _put(self, j: int, t: int) -> None:
         self.st.place(j, t)
@@ -601,18 +607,51 @@ class _Augmenter:
                 self._take(k)
             self._put(j, t)
             chain.update(blockers)
-            if all(self._place(k, depth - 1, chain, t) for k in blockers):
+            if all(self._settle(k, j, depth - 1, chain, t) for k in blockers):
                 return True
             self._rollback(mark)
             chain.difference_update(blockers)
         return False
 
 
+    def _settle(self, k: int, j: int, depth: int, chain: set[int], avoid: int) -> bool:
+        """Re-place meeting k, moved out for j; or leave it out and place instead another
+        unplaced meeting of a participant of k that j does not use."""
+        if self._place(k, depth, chain, avoid):
+            return True
+        if not self.allow_swap_out:
+            return False
+        st, ev = self.st, self.st.ev
+        for p in (ev.ma[k], ev.mb[k]):
+            if p == ev.ma[j] or p == ev.mb[j]:
+                continue
+            for k2 in ev.meetings_of[p]:
+                if st.slot[k2] >= 0 or k2 in chain or not ev.allowed[k2]:
+                    continue
+                if self.nodes > self.node_budget:
+                    return False
+                chain.add(k2)
+                if self._place(k2, depth, chain, -1):
+                    return True
+                chain.discard(k2)
+        return False
+
+
+def _saturated(st: _State, ev: _Event, p: int) -> bool:
+    """No room left in any slot the participant can attend."""
+    return not (st.free[p] & ev.avail[p])
+
+
 def _repair(st: _State, ev: _Event, rng: random.Random, deadline: float) -> None:
-    """Try to place every unplaced meeting with augmenting chains of growing depth."""
+    """Try to place every unplaced meeting with augmenting chains of growing depth.
+
+    Work is bounded by node budgets (deterministic); the deadline is only a safety net.
+    """
     aug = _Augmenter(st, rng)
-    for depth, budget in ((2, 60), (4, 300), (8, 2000), (14, 6000)):
+    aug.allow_swap_out = True
+    for depth, budget in ((2, 40), (4, 200), (8, 1000), (14, 4000)):
         aug.node_budget = budget
+        before = st.placed
         todo = [j for j in range(len(ev.meeting_ids)) if st.slot[j] < 0 and ev.allowed[j]]
         if not todo:
             return
@@ -620,10 +659,18 @@ def _repair(st: _State, ev: _Event, rng: random.Random, deadline: float) -> None
         for j in todo:
             if time.perf_counter() > deadline:
                 return
-            if st.slot[j] < 0:
-                aug.place(j, depth)
+            if st.slot[j] >= 0:
+                continue
+            if _saturated(st, ev, ev.ma[j]) and _saturated(st, ev, ev.mb[j]):
+                continue
+            aug.place(j, depth)
+        if _DEBUG:
+            print("repair", depth, st.placed, time.perf_counter())
+        if st.placed == before:
+            return
 
 
+_DEBUG = False
 # --------------------------------------------------------------------------------------------
 # Exact placement for small events: CP-SAT maximises the placed meetings.
 
@@ -785,36 +832,88 @@ def _pcost(ev: _Event, mask: int, fair: int) -> int:
 _UNFAIR_WEIGHT = 20
 
 
-def _local_search(st: _State, ev: _Event, fair: int, rng: random.Random, deadline: float) -> None:
+def _local_search(
+    st: _State, ev: _Event, fair: int, rng: random.Random, deadline: float, max_passes: int = 12
+) -> None:
     """Move single meetings, or swap two meetings of one participant, while breaks go down.
 
-    Only participants with breaks are examined; a pass that improves nothing ends the search.
-    Sideways moves (same cost) are taken now and then to leave plateaus.
+    Each pass examines the participants that have breaks; the search stops when a pass
+    improves less than a thousandth of the cost, after ``max_passes``, or at the deadline.
     """
     P = len(ev.part_ids)
-    other = [0] * len(ev.meeting_ids)
-    for j in range(len(ev.meeting_ids)):
-        other[j] = ev.ma[j] ^ ev.mb[j]
-    stale = 0
-    while stale < 3 and time.perf_counter() < deadline:
+    other = [ev.ma[j] ^ ev.mb[j] for j in range(len(ev.meeting_ids))]
+    for _ in range(max_passes):
         todo = [p for p in range(P) if ev.breaks(st.busy[p]) > 0]
         if not todo:
             return
         rng.shuffle(todo)
-        improved = 0
+        before = sum(_pcost(ev, m, fair) for m in st.busy)
         for n, p in enumerate(todo):
             if n % 64 == 0 and time.perf_counter() > deadline:
                 return
-            improved += _improve_participant(st, ev, p, other, fair, rng)
-        stale = 0 if improved else stale + 1
+            _improve_participant(st, ev, p, other, fair, rng)
+        after = sum(_pcost(ev, m, fair) for m in st.busy)
+        if before - after <= before / 1000:
+            return
+
+
+def _swap_with_partner(
+    st: _State, ev: _Event, p: int, j: int, other: list[int], fair: int
+) -> bool:
+    """Move p's meeting j (with q) to a slot u next to p's other meetings where q is busy with
+    meeting k (with r); k takes j's old slot. q's busy slots stay the same."""
+    t = st.slot[j]
+    q = other[j] ^ p
+    bit = 1 << t
+    bp = st.busy[p]
+    bp0 = bp & ~bit if st.load[p][t] == 1 else bp
+    mask = ev.allowed[j] & st.free[p] & ~bit & st.busy[q] & _near(ev, bp0)
+    best, best_move = 0, None
+    for u in _bits(mask):
+        ub = 1 << u
+        for k in st.at[q].get(u, ()):
+            if k in ev.pinned_slot or ev.pool[k] != ev.pool[j] or not (ev.allowed[k] >> t) & 1:
+                continue
+            r = other[k] ^ q
+            if r == p or not (st.free[r] >> t) & 1:
+                continue
+            br = st.busy[r]
+            br0 = br & ~ub if st.load[r][u] == 1 else br
+            delta = (
+                _pcost(ev, bp0 | ub, fair)
+                + _pcost(ev, br0 | bit, fair)
+                - _pcost(ev, bp, fair)
+                - _pcost(ev, br, fair)
+            )
+            if delta < best:
+                best, best_move = delta, (k, u)
+    if best_move is None:
+        return False
+    k, u = best_move
+    st.remove(j)
+    st.remove(k)
+    st.place(j, u)
+    st.place(k, t)
+    return True
+
+
+def _near(ev: _Event, mask: int) -> int:
+    """Slots next to a busy slot of ``mask`` on the same day, or on a day ``mask`` leaves free."""
+    near = ((mask << 1) & ev.same_day_prev) | ((mask >> 1) & (ev.same_day_prev >> 1))
+    if not ev.single_day:
+        for dm in ev.day_masks:
+            if not mask & dm:
+                near |= dm
+    elif not mask:
+        near = ev.all_slots
+    return near
 
 
 def _improve_participant(
     st: _State, ev: _Event, p: int, other: list[int], fair: int, rng: random.Random
 ) -> int:
     gains = 0
-    bp = st.busy[p]
-    if ev.breaks(bp) == 0:
+    if ev.breaks(st.busy[p]) == 0:
         return 0
     js = [j for j in ev.meetings_of[p] if st.slot[j] >= 0 and j not in ev.pinned_slot]
     rng.shuffle(js)
@@ -827,24 +926,37 @@ def _improve_participant(
         # Masks once the meeting leaves t (capacity > 1 may keep the slot busy).
         bp0 = bp & ~bit if st.load[p][t] == 1 else bp
         bq0 = bq & ~bit if st.load[q][t] == 1 else bq
+        mask = ev.allowed[j] & st.free[p] & st.free[q] & ~bit
+        if ev.pool[j]:
+            mask &= st.pool_free
+        # Only a slot next to one of their meetings (or on a day they have none) can help.
+        mask &= _near(ev, bp0) | _near(ev, bq0)
         best, best_t = 0, -1
-        st.remove(j)
-        mask = st.open_slots(j) & ~bit
+        sideways = []
         for u in _bits(mask):
             ub = 1 << u
             delta = _pcost(ev, bp0 | ub, fair) + _pcost(ev, bq0 | ub, fair) - base
-            if delta < best or (delta == 0 and best == 0 and best_t < 0 and rng.random() < 0.1):
+            if delta < best:
                 best, best_t = delta, u
+            elif delta == 0:
+                sideways.append(u)
         if best_t >= 0:
+            st.remove(j)
             st.place(j, best_t)
-            if best < 0:
-                gains += 1
+            gains += 1
             continue
-        st.place(j, t)
+        if _swap_with_partner(st, ev, p, j, other, fair):
+            gains += 1
+            continue
+        if sideways and rng.random() < 0.2:
+            # A move that changes nothing now, to leave a plateau.
+            st.remove(j)
+            st.place(j, rng.choice(sideways))
+            continue
         # Swap with another meeting k of p at slot u: p's busy slots stay the same.
         for k in ev.meetings_of[p]:
             u = st.slot[k]
-            if k == j or u < 0 or u == t or k in ev.pinned_slot:
+            if k == j or u < 0 or u == t or k in ev.pinned_slot or ev.pool[j] != ev.pool[k]:
                 continue
             r = other[k] ^ p
             if r == q:
@@ -852,8 +964,6 @@ def _improve_participant(
             if not ((ev.allowed[j] >> u) & 1 and (ev.allowed[k] >> t) & 1):
                 continue
             if not ((st.free[q] >> u) & 1 and (st.free[r] >> t) & 1):
-                continue
-            if ev.pool[j] != ev.pool[k]:
                 continue
             br = st.busy[r]
             br0 = br & ~(1 << u) if st.load[r][u] == 1 else br
@@ -876,20 +986,33 @@ def _improve_participant(
 _CONFLICTS_PER_EFFORT = 5000
 
 
-_SAT_SOLVER = "cd15"
 
 
 class _OutOfEffort(Exception):
     pass
 
 
-def _encode_breaks(ev: _Event, st: _State, fair: int, fair_hard: bool):
-    """The MaxSAT formula of the break problem for the placed meetings (see below)."""
+def _encode_breaks(
+    ev: _Event, st: _State, fair: int, fair_hard: bool, free: set[int] | None = None
+):
+    """The MaxSAT formula of the break problem for the placed meetings (see below).
+
+    With ``free`` given, only those meetings may move; the others keep their slots."""
     from pysat.card import CardEnc, EncType
     from pysat.formula import WCNF, IDPool
 
     M, T = len(ev.meeting_ids), ev.T
     placed = [j for j in range(M) if st.slot[j] >= 0]
+    n_pool = len(ev.pool_tables)
+    pool_room = [n_pool] * T
+    if free is not None:
+        # Only the participants of the free meetings matter; the other meetings only take
+        # shared tables away.
+        touched = {ev.ma[j] for j in free} | {ev.mb[j] for j in free}
+        for j in placed:
+            if j not in free and ev.pool[j]:
+                pool_room[st.slot[j]] -= 1
+        placed = [j for j in placed if ev.ma[j] in touched or ev.mb[j] in touched]
     pool = IDPool()
     wcnf = WCNF()
     hard = wcnf.hard
@@ -910,7 +1033,12 @@ def _encode_breaks(ev: _Event, st: _State, fair: int, fair_hard: bool):
     by_pt: dict[tuple[int, int], list[int]] = {}
     pool_t: dict[int, list[int]] = {}
     for j in placed:
-        slots = [ev.pinned_slot[j]] if j in ev.pinned_slot else _bits(ev.allowed[j])
+        if j in ev.pinned_slot:
+            slots = [ev.pinned_slot[j]]
+        elif free is not None and j not in free:
+            slots = [st.slot[j]]
+        else:
+            slots = _bits(ev.allowed[j])
         lits = []
         for t in slots:
             v = pool.id(("x", j, t))
@@ -918,13 +1046,12 @@ def _encode_breaks(ev: _Event, st: _State, fair: int, fair_hard: bool):
             lits.append(v)
             by_pt.setdefault((ev.ma[j], t), []).append(v)
             by_pt.setdefault((ev.mb[j], t), []).append(v)
-            if ev.pool[j]:
+            if ev.pool[j] and (free is None or j in free):
                 pool_t.setdefault(t, []).append(v)
         hard.append(lits)
         card(lits, 1, "atmost")
-    n_pool = len(ev.pool_tables)
-    for lits in pool_t.values():
-        card(lits, n_pool, "atmost")
+    for t, lits in pool_t.items():
+        card(lits, pool_room[t], "atmost")
 
     count = [0] * len(ev.part_ids)
     for j in placed:
@@ -934,7 +1061,7 @@ def _encode_breaks(ev: _Event, st: _State, fair: int, fair_hard: bool):
     per_slot: dict[int, list[int]] = {}
     soft: list[int] = []
     for p in range(len(ev.part_ids)):
-        if not count[p]:
+        if not count[p] or (free is not None and p not in touched):
             continue
         ys = []
         for t in range(T):
@@ -990,44 +1117,182 @@ def _encode_breaks(ev: _Event, st: _State, fair: int, fair_hard: bool):
 
 
 def _maxsat_breaks(
-    ev: _Event, st: _State, fair: int, conflicts: int, deadline: float
+    ev: _Event,
+    st: _State,
+    fair: int,
+    conflicts: int,
+    deadline: float,
+    rng: random.Random,
+    workers: int = 1,
 ) -> tuple[bool, int | None]:
-    """Minimise the breaks of the placed meetings with the core-guided MaxSAT solver RC2.
+    """Fewest breaks for the placed meetings: MaxSAT on the whole event, then on parts of it.
 
-    The placed set stays the same; slots change. The encoding follows Bofill et al. (JAIR
-    2022): a Boolean per (meeting, allowed slot), a busy Boolean per (participant, slot), a
-    break literal per (participant, slot) that must be true when the participant resumes
-    after an idle gap, one soft clause per break literal, and the implied constraints that
-    made their MaxSAT approach prove every instance (each participant busy in exactly as
-    many slots as it has meetings; at most two busy participants per table and slot). The
-    fairness cap is a hard limit when the current schedule already meets it.
+    Two searches share the budget: the core-guided MaxSAT solver RC2 on the whole event (when
+    it finishes, the schedule has the fewest breaks possible), and a large neighbourhood
+    search in which MaxSAT re-solves a window of slots, or the meetings of a subset of
+    participants, with everything else kept in place, keeping any schedule that is no worse.
+    With one worker, the whole-event solver gets three fifths of the budget and the
+    neighbourhood search the rest; both stop on conflict budgets, so the result does not
+    depend on the machine's speed unless the deadline cuts in. With two workers, the
+    whole-event solver runs in a forked process with the full budget while this process runs
+    the neighbourhood search; when the whole-event solver finishes first its schedule is
+    taken, so which one is returned can depend on the machine's speed. The encoding follows Bofill et al. (JAIR 2022): a Boolean
+    per (meeting, allowed slot), a busy Boolean per (participant, slot), a break literal per
+    (participant, slot) forced true when the participant resumes after an idle gap, one soft
+    clause per break literal, and the implied constraints that made their MaxSAT approach
+    prove every instance (each participant busy in exactly as many slots as it has meetings;
+    at most two busy participants per table and slot). The fairness cap is a hard limit when
+    the current schedule already meets it.
 
-    Returns (optimal, lower bound on the breaks); the state is changed only when the solver
-    finished, i.e. found a schedule with the fewest breaks.
+    Returns (proven optimal, lower bound on the breaks under the fairness cap or None).
     """
-    placed = [j for j in range(len(ev.meeting_ids)) if st.slot[j] >= 0]
-    if not placed:
+    if not any(t >= 0 for t in st.slot):
         return True, 0
+    if workers >= 2:
+        return _maxsat_breaks_parallel(ev, st, fair, conflicts, deadline, rng)
+    status, lower, used = _maxsat_step(ev, st, fair, conflicts * 3 // 5, deadline, None)
+    if status == "optimal":
+        return True, lower
+    _maxsat_lns(ev, st, fair, conflicts - used, deadline, rng, lower, lambda: False)
+    return False, lower
+
+
+def _maxsat_breaks_parallel(
+    ev: _Event, st: _State, fair: int, conflicts: int, deadline: float, rng: random.Random
+) -> tuple[bool, int | None]:
+    """The whole-event MaxSAT in a forked process while this one runs the neighbourhood
+    search; a finished whole-event answer (the fewest breaks) replaces the search's."""
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+
+    def whole_event() -> None:
+        status, lower, _used = _maxsat_step(ev, st, fair, conflicts, deadline, None)
+        sender.send((status, lower, st.slot if status == "optimal" else None))
+        sender.close()
+
+    child = ctx.Process(target=whole_event, daemon=True)
+    child.start()
+    sender.close()
+    answer: list = []
+
+    def child_finished() -> bool:
+        if not answer and receiver.poll():
+            try:
+                answer.append(receiver.recv())
+            except EOFError:
+                answer.append(("failed", None, None))
+        return bool(answer)
+
+    _maxsat_lns(ev, st, fair, conflicts, deadline, rng, None, child_finished)
+    if not answer and receiver.poll(max(0.0, deadline - time.perf_counter())):
+        child_finished()
+    if child.is_alive():
+        child.terminate()
+    child.join()
+    receiver.close()
+    if not answer or answer[0][0] != "optimal":
+        return False, None
+    _status, lower, slots = answer[0]
+    for j, t in enumerate(st.slot):
+        if t >= 0 and j not in ev.pinned_slot:
+            st.remove(j)
+    for j, t in enumerate(slots):
+        if t >= 0 and j not in ev.pinned_slot:
+            st.place(j, t)
+    return True, lower
+
+
+def _maxsat_lns(
+    ev: _Event,
+    st: _State,
+    fair: int,
+    conflicts: int,
+    deadline: float,
+    rng: random.Random,
+    lower: int | None,
+    stop,
+) -> None:
+    """Large neighbourhood search: re-solve parts of the schedule with MaxSAT."""
+    left = conflicts
+    M = len(ev.meeting_ids)
+    P = len(ev.part_ids)
+    movable = [j for j in range(M) if st.slot[j] >= 0 and j not in ev.pinned_slot]
+    # A window of consecutive slots around a break: every meeting in it may move anywhere.
+    # Its width grows after a quick success and shrinks after running out of budget.
+    share = 0.4
+    step = 0
+    while left > 0 and time.perf_counter() < deadline and not stop():
+        breaks = [p for p in range(P) if ev.breaks(st.busy[p])]
+        if not breaks or (lower is not None and sum(ev.breaks(m) for m in st.busy) <= lower):
+            break
+        p = rng.choice(breaks)
+        step += 1
+        if step % 2:
+            # A window of consecutive slots around one of p's breaks.
+            width = max(2, round(ev.T * share))
+            busy = st.busy[p]
+            gaps = [t for t in range(1, ev.T) if (busy >> t) & 1 and not (busy >> (t - 1)) & 1]
+            centre = rng.choice(gaps) if gaps else rng.randrange(ev.T)
+            first = min(max(0, centre - rng.randrange(width)), max(0, ev.T - width))
+            free = {j for j in movable if first <= st.slot[j] < first + width}
+        else:
+            # p, its partners and some of theirs: all their meetings.
+            chosen = {p}
+            frontier = [p]
+            target = max(4, round(P * share * 0.5))
+            while frontier and len(chosen) < target:
+                q = frontier.pop(rng.randrange(len(frontier)))
+                for j in ev.meetings_of[q]:
+                    r = ev.ma[j] if ev.mb[j] == q else ev.mb[j]
+                    if r not in chosen and len(chosen) < target:
+                        chosen.add(r)
+                        frontier.append(r)
+            free = {j for j in movable if ev.ma[j] in chosen or ev.mb[j] in chosen}
+        if not free:
+            continue
+        budget = min(left, _LNS_STEP_CONFLICTS)
+        status, _bound, used = _maxsat_step(ev, st, fair, budget, deadline, free)
+        left -= used
+        if status == "out":
+            share = max(0.15, share * 0.9)
+        elif used < budget / 4:
+            share = min(0.9, share * 1.1)
+
+
+# Conflicts allowed to one neighbourhood of the large neighbourhood search.
+_LNS_STEP_CONFLICTS = 10000
+
+
+def _maxsat_step(
+    ev: _Event,
+    st: _State,
+    fair: int,
+    conflicts: int,
+    deadline: float,
+    free: set[int] | None,
+    solver: str = "cd15",
+) -> tuple[str, int | None, int]:
+    """One RC2 run over the ``free`` meetings (all when None); the state takes its answer
+    when it is no worse. Returns (status, lower bound, conflicts used)."""
     fair_hard = all(ev.breaks(m) <= fair for m in st.busy)
-    wcnf, x, placed = _encode_breaks(ev, st, fair, fair_hard)
-    rc2 = _BudgetedRC2(wcnf, conflicts, deadline)
+    wcnf, x, placed = _encode_breaks(ev, st, fair, fair_hard, free)
+    rc2 = _BudgetedRC2(wcnf, conflicts, deadline, solver)
     try:
         model = rc2.compute()
     except _OutOfEffort:
-        bound = rc2.cost if fair_hard else None
+        used = rc2.oracle.accum_stats().get("conflicts", 0)
+        bound = rc2.cost if fair_hard and free is None else None
         rc2.delete()
-        return False, bound
+        return "out", bound, used
     cost = rc2.cost
+    used = rc2.oracle.accum_stats().get("conflicts", 0)
     rc2.delete()
     if model is None:
-        return False, None
+        return "infeasible", None, used
     true = {v for v in model if v > 0}
-    new_slot = {}
-    for (j, t), v in x.items():
-        if v in true:
-            new_slot[j] = t
+    new_slot = {j: t for (j, t), v in x.items() if v in true}
     old_cost = sum(_pcost(ev, m, fair) for m in st.busy)
-    moved = [j for j in placed if j not in ev.pinned_slot]
+    moved = [j for j in placed if j not in ev.pinned_slot and new_slot[j] != st.slot[j]]
     old_slot = {j: st.slot[j] for j in moved}
     for j in moved:
         st.remove(j)
@@ -1039,8 +1304,10 @@ def _maxsat_breaks(
             st.remove(j)
         for j in moved:
             st.place(j, old_slot[j])
-        return False, None
-    return True, cost if fair_hard else cost
+        return "worse", None, used
+    if free is None and fair_hard:
+        return "optimal", cost, used
+    return "improved", None, used
 
 
 def _budgeted_rc2_class():
@@ -1049,25 +1316,25 @@ def _budgeted_rc2_class():
     class BudgetedRC2(RC2):
         """RC2 whose SAT calls share a conflict budget and stop at a wall-clock deadline."""
 
-        def __init__(self, formula, conflicts: int, deadline: float):
-            super().__init__(
-                formula, solver=_SAT_SOLVER, adapt=True, exhaust=True, minz=True, trim=5
-            )
+        def __init__(self, formula, conflicts: int, deadline: float, solver: str):
+            super().__init__(formula, solver=solver, adapt=True, exhaust=True, minz=True, trim=5)
             self.conflict_budget = conflicts
             self.deadline = deadline
             self.minimizing = False
 
         def _call_oracle(self, assumptions=(), expect_interrupt=False):
-            # CaDiCaL cannot be interrupted, so each call gets what is left of the budget
-            # (core minimisation only a small slice) and the clock is checked between calls.
-            left = self.conflict_budget - self.oracle.accum_stats().get("conflicts", 0)
-            if left <= 0 or time.perf_counter() > self.deadline:
-                raise _OutOfEffort
-            self.oracle.conf_budget(min(left, 1000) if self.minimizing else left)
-            res = self.oracle.solve_limited(assumptions=list(assumptions))
-            if res is None and not self.minimizing:
-                raise _OutOfEffort
-            return res
+            # CaDiCaL cannot be interrupted: calls run in slices of conflicts (a call
+            # resumes with what it learnt), with the budget and the clock checked in between.
+            # Core minimisation only gets a small slice.
+            assumptions = list(assumptions)
+            while True:
+                left = self.conflict_budget - self.oracle.accum_stats().get("conflicts", 0)
+                if left <= 0 or time.perf_counter() > self.deadline:
+                    raise _OutOfEffort
+                self.oracle.conf_budget(min(left, 1000 if self.minimizing else 5000))
+                res = self.oracle.solve_limited(assumptions=assumptions)
+                if res is not None or self.minimizing:
+                    return res
 
         def minimize_core(self):
             self.minimizing = True
@@ -1079,8 +1346,8 @@ def _budgeted_rc2_class():
     return BudgetedRC2
 
 
-def _BudgetedRC2(formula, conflicts: int, deadline: float):
-    return _budgeted_rc2_class()(formula, conflicts, deadline)
+def _BudgetedRC2(formula, conflicts: int, deadline: float, solver: str = "cd15"):
+    return _budgeted_rc2_class()(formula, conflicts, deadline, solver)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1248,7 +1515,7 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
     for j, t in ev.pinned_slot.items():
         st.place(j, t)
     _construct(st, _greedy_order(ev, rng))
-    _repair(st, ev, rng, deadline)
+    _repair(st, ev, rng, start + 0.45 * opts.time_limit)
     upper = _upper_bound(ev)
     size = sum(ev.allowed[j].bit_count() for j in range(len(ev.meeting_ids)))
     small = size <= opts.exact_model_limit
@@ -1258,11 +1525,13 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
             notes.append("the number of meetings placed is proven the most possible")
     _fair_spread(st, ev, deadline)
     fair = opts.fair_breaks
-    _local_search(st, ev, fair, rng, deadline)
+    _local_search(st, ev, fair, rng, start + (0.5 if small else 0.95) * opts.time_limit)
     lower = None
     if small:
         conflicts = int(opts.effort * _CONFLICTS_PER_EFFORT)
-        optimal, lower = _maxsat_breaks(ev, st, fair, conflicts, deadline)
+        optimal, lower = _maxsat_breaks(
+            ev, st, fair, conflicts, deadline, rng, workers=opts.workers
+        )
         if optimal:
             notes.append("the breaks are proven the fewest possible for these meetings")
     tables = _assign_tables(ev, st)
