@@ -98,6 +98,10 @@ def _parse_value(tokens: list[str], pos: int):
             if tokens[pos] == ",":
                 pos += 1
                 continue
+            if tokens[pos + 1] == "..":
+                items.update(range(int(tokens[pos]), int(tokens[pos + 2]) + 1))
+                pos += 3
+                continue
             items.add(int(tokens[pos]))
             pos += 1
         return frozenset(items), pos + 1

@@ -613,7 +613,6 @@ class _Augmenter:
             chain.difference_update(blockers)
         return False
 
-
     def _settle(self, k: int, j: int, depth: int, chain: set[int], avoid: int) -> bool:
         """Re-place meeting k, moved out for j; or leave it out and place instead another
         unplaced meeting of a participant of k that j does not use."""
@@ -664,13 +663,10 @@ def _repair(st: _State, ev: _Event, rng: random.Random, deadline: float) -> None
             if _saturated(st, ev, ev.ma[j]) and _saturated(st, ev, ev.mb[j]):
                 continue
             aug.place(j, depth)
-        if _DEBUG:
-            print("repair", depth, st.placed, time.perf_counter())
         if st.placed == before:
             return
 
 
-_DEBUG = False
 # --------------------------------------------------------------------------------------------
 # Exact placement for small events: CP-SAT maximises the placed meetings.
 
@@ -704,10 +700,7 @@ def _place_exactly(ev: _Event, st: _State, seed: int, seconds: float) -> bool:
     prio_w = _priority_weights(ev)
     big = _PRIORITY_SCALE * M + 1
     for j in range(M):
-        if j in ev.pinned_slot:
-            slots = [ev.pinned_slot[j]]
-        else:
-            slots = _bits(ev.allowed[j])
+        slots = [ev.pinned_slot[j]] if j in ev.pinned_slot else _bits(ev.allowed[j])
         if not slots:
             continue
         lits = []
@@ -857,9 +850,7 @@ def _local_search(
             return
 
 
-def _swap_with_partner(
-    st: _State, ev: _Event, p: int, j: int, other: list[int], fair: int
-) -> bool:
+def _swap_with_partner(st: _State, ev: _Event, p: int, j: int, other: list[int], fair: int) -> bool:
     """Move p's meeting j (with q) to a slot u next to p's other meetings where q is busy with
     meeting k (with r); k takes j's old slot. q's busy slots stay the same."""
     t = st.slot[j]
@@ -984,8 +975,6 @@ def _improve_participant(
 
 # Conflicts of the SAT solver per unit of ``Options.effort`` (about a second on one core).
 _CONFLICTS_PER_EFFORT = 5000
-
-
 
 
 class _OutOfEffort(Exception):
@@ -1129,20 +1118,21 @@ def _maxsat_breaks(
 
     Two searches share the budget: the core-guided MaxSAT solver RC2 on the whole event (when
     it finishes, the schedule has the fewest breaks possible), and a large neighbourhood
-    search in which MaxSAT re-solves a window of slots, or the meetings of a subset of
-    participants, with everything else kept in place, keeping any schedule that is no worse.
-    With one worker, the whole-event solver gets three fifths of the budget and the
-    neighbourhood search the rest; both stop on conflict budgets, so the result does not
+    search in which MaxSAT re-solves a window of slots, or the meetings of a participant, its
+    partners and some of theirs, with everything else kept in place, keeping any schedule that
+    is no worse. With one worker, the whole-event solver gets three fifths of the budget and
+    the neighbourhood search the rest; both stop on conflict budgets, so the result does not
     depend on the machine's speed unless the deadline cuts in. With two workers, the
     whole-event solver runs in a forked process with the full budget while this process runs
     the neighbourhood search; when the whole-event solver finishes first its schedule is
-    taken, so which one is returned can depend on the machine's speed. The encoding follows Bofill et al. (JAIR 2022): a Boolean
-    per (meeting, allowed slot), a busy Boolean per (participant, slot), a break literal per
-    (participant, slot) forced true when the participant resumes after an idle gap, one soft
-    clause per break literal, and the implied constraints that made their MaxSAT approach
-    prove every instance (each participant busy in exactly as many slots as it has meetings;
-    at most two busy participants per table and slot). The fairness cap is a hard limit when
-    the current schedule already meets it.
+    taken, so which one is returned can depend on the machine's speed.
+
+    The encoding follows Bofill et al. (JAIR 2022): a Boolean per (meeting, allowed slot), a
+    busy Boolean per (participant, slot), a break literal per (participant, slot) forced true
+    when the participant resumes after an idle gap, one soft clause per break literal, and the
+    implied constraints that made their MaxSAT approach prove every instance (each participant
+    busy in exactly as many slots as it has meetings; at most two busy participants per table
+    and slot). The fairness cap is a hard limit when the current schedule already meets it.
 
     Returns (proven optimal, lower bound on the breaks under the fairness cap or None).
     """
@@ -1387,10 +1377,8 @@ def _upper_bound(ev: _Event) -> int:
         a, b = ev.ma[j], ev.mb[j]
         flow.add_arc_with_capacity(a, P + b, 1)
         flow.add_arc_with_capacity(b, P + a, 1)
-    if flow.solve(source, sink) != flow.OPTIMAL:
-        bound = len(possible)
-    else:
-        bound = flow.optimal_flow() // 2
+    solved = flow.solve(source, sink) == flow.OPTIMAL
+    bound = flow.optimal_flow() // 2 if solved else len(possible)
     n_host = sum(1 for j in possible if not ev.pool[j])
     table_bound = n_host + ev.T * len(ev.pool_tables)
     return min(bound, len(possible), table_bound, ev.T * len(ev.table_ids))
@@ -1519,10 +1507,9 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
     upper = _upper_bound(ev)
     size = sum(ev.allowed[j].bit_count() for j in range(len(ev.meeting_ids)))
     small = size <= opts.exact_model_limit
-    if small and st.placed < upper:
-        if _place_exactly(ev, st, opts.seed, max(1.0, opts.effort / 4)):
-            upper = st.placed
-            notes.append("the number of meetings placed is proven the most possible")
+    if small and st.placed < upper and _place_exactly(ev, st, opts.seed, max(1.0, opts.effort / 4)):
+        upper = st.placed
+        notes.append("the number of meetings placed is proven the most possible")
     _fair_spread(st, ev, deadline)
     fair = opts.fair_breaks
     _local_search(st, ev, fair, rng, start + (0.5 if small else 0.95) * opts.time_limit)

@@ -47,7 +47,7 @@ def generated_event(
     # Hosts: two tables for about one in five, never more than a third of all tables.
     host_tables: list[int] = []
     table_budget = tables // 3
-    for h in range(n_hosts):
+    for _ in range(n_hosts):
         k = 2 if rng.random() < 0.2 else 1
         if sum(host_tables) + k > table_budget:
             k = 1 if sum(host_tables) + 1 <= table_budget else 0
@@ -81,9 +81,7 @@ def generated_event(
         elif roll < 0.2 and days > 1:
             # Only there for some of the days.
             away = set(rng.sample(range(days), k=rng.randint(1, days - 1)))
-            blocked = frozenset(
-                s.id for i, s in enumerate(slots) if i // slots_per_day in away
-            )
+            blocked = frozenset(s.id for i, s in enumerate(slots) if i // slots_per_day in away)
         people.append(
             Participant(
                 id=f"V{v + 1}",
@@ -134,9 +132,7 @@ def generated_event(
             sessions = frozenset({f"day{rng.randrange(days) + 1}"})
         score = round(rng.betavariate(2.0, 2.0), 3)
         result.append(Meeting(id=i, a=a, b=b, priority=score, sessions=sessions))
-    return Problem(
-        slots=slots, tables=tables, participants=tuple(people), meetings=tuple(result)
-    )
+    return Problem(slots=slots, tables=tables, participants=tuple(people), meetings=tuple(result))
 
 
 def _cumulative(weights: list[float]) -> list[float]:

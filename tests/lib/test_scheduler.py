@@ -139,9 +139,7 @@ def test_pinned_meetings_keep_slot_and_table():
         slots=slots(4),
         tables=3,
         participants=people(*"ABCD"),
-        meetings=tuple(
-            S.Meeting(f"{x}{y}", x, y) for x, y in ("AB", "AC", "AD", "BC", "BD", "CD")
-        ),
+        meetings=tuple(S.Meeting(f"{x}{y}", x, y) for x, y in ("AB", "AC", "AD", "BC", "BD", "CD")),
         pinned=(S.Pinned("AB", slot=4, table=3), S.Pinned("CD", slot=1, table=2)),
     )
     result = S.schedule(problem, QUICK)
@@ -149,6 +147,21 @@ def test_pinned_meetings_keep_slot_and_table():
     assert result.placements["AB"] == (4, 3)
     assert result.placements["CD"] == (1, 2)
     assert result.report.placed == 6
+
+
+def test_published_meeting_in_a_slot_blocked_later_stays_with_a_note():
+    problem = S.Problem(
+        slots=slots(3),
+        tables=2,
+        participants=(S.Participant("A", blocked=frozenset({2})), *people("B", "C")),
+        meetings=(S.Meeting("AB", "A", "B"), S.Meeting("AC", "A", "C")),
+        pinned=(S.Pinned("AB", slot=2, table=1),),
+    )
+    result = S.schedule(problem, QUICK)
+    assert_valid(problem, result)
+    assert result.placements["AB"] == (2, 1)
+    assert result.placements["AC"][0] in (1, 3)
+    assert any("which A has since blocked" in note for note in result.report.notes)
 
 
 def test_clashing_pinned_meetings_are_refused_with_a_clear_error():
@@ -276,13 +289,13 @@ def test_unavoidable_break_is_counted_and_kept_fair():
 
 def test_generated_event_is_valid_and_within_its_upper_bound():
     problem = generated_event(
-        participants=240, meetings=900, days=2, slots_per_day=8, tables=40, seed=3
+        participants=240, meetings=900, days=2, slots_per_day=8, tables=80, seed=3
     )
     result = S.schedule(problem, S.Options(effort=2, time_limit=20, exact_model_limit=0))
     checked = assert_valid(problem, result)
     report = result.report
     assert report.upper_bound < report.requested  # the generator over-subscribes hosts
-    assert report.placed >= 0.97 * report.upper_bound
+    assert report.placed >= 0.98 * report.upper_bound
     assert checked.placed == report.placed
     assert {u.reason for u in report.unplaced} <= {
         S.NEVER_BOTH_FREE,
@@ -296,7 +309,7 @@ def test_same_seed_gives_the_same_schedule():
     problem = generated_event(
         participants=120, meetings=400, days=2, slots_per_day=6, tables=30, seed=5
     )
-    options = S.Options(seed=7, effort=2, time_limit=30)
+    options = S.Options(seed=7, effort=1, time_limit=30)
     first = S.schedule(problem, options)
     second = S.schedule(problem, options)
     assert first.placements == second.placements
