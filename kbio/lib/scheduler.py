@@ -1096,6 +1096,9 @@ def _encode_breaks(
     n_tables = len(ev.table_ids)
     for ys in per_slot.values():
         card(ys, 2 * n_tables, "atmost")
+    for group in _twin_meetings(ev, st, placed, free):
+        # Interchangeable meetings: fix their order in time (symmetry breaking).
+        _order_meetings(hard, pool, x, group, strict=ev.cap[_hub(ev, group)] == 1)
     for e in soft:
         wcnf.append([-e], weight=1)
 
@@ -1103,6 +1106,64 @@ def _encode_breaks(
     # that the solver's own auxiliary variables do not collide with the encoding's.
     wcnf.nv = max(wcnf.nv, pool.top)
     return wcnf, x, placed
+
+
+def _hub(ev: _Event, group: list[int]) -> int:
+    """The participant all meetings of a twin group share."""
+    j, k = group[0], group[1]
+    return ev.ma[j] if ev.ma[j] in (ev.ma[k], ev.mb[k]) else ev.mb[j]
+
+
+def _twin_meetings(
+    ev: _Event, st: _State, placed: list[int], free: set[int] | None
+) -> list[list[int]]:
+    """Groups of meetings that are interchangeable in every schedule.
+
+    Each is the only meeting of its other participant, with the same partner, and the
+    other participants are alike (capacity, available slots); swapping their slots never
+    changes feasibility, breaks or fairness, so only one order needs to be searched.
+    """
+    count = [0] * len(ev.part_ids)
+    for j in placed:
+        count[ev.ma[j]] += 1
+        count[ev.mb[j]] += 1
+    groups: dict[tuple, list[int]] = {}
+    for j in placed:
+        if j in ev.pinned_slot or (free is not None and j not in free):
+            continue
+        for hub, leaf in ((ev.ma[j], ev.mb[j]), (ev.mb[j], ev.ma[j])):
+            if count[leaf] == 1 and len(ev.meetings_of[leaf]) == 1 and count[hub] > 1:
+                key = (hub, ev.allowed[j], ev.avail[leaf], ev.cap[leaf], ev.pool[j])
+                groups.setdefault(key, []).append(j)
+                break
+    return [sorted(g) for g in groups.values() if len(g) > 1]
+
+
+def _order_meetings(hard: list, pool, x: dict, group: list[int], strict: bool) -> None:
+    """Clauses making the slots of ``group`` increase (strictly when ``strict``)."""
+    for first, second in zip(group, group[1:], strict=False):
+        slots = sorted(t for (j, t) in x if j == first)
+        # before[t]: ``first`` is in a slot <= t.
+        before: dict[int, int] = {}
+        prev = None
+        for t in slots:
+            b = pool.id(("ord", first, t))
+            hard.append([-x[first, t], b])
+            if prev is not None:
+                hard.append([-before[prev], b])
+                hard.append([-b, x[first, t], before[prev]])
+            else:
+                hard.append([-b, x[first, t]])
+            before[t] = b
+            prev = t
+        for (j, t), v in list(x.items()):
+            if j != second:
+                continue
+            limit = [u for u in slots if (u < t if strict else u <= t)]
+            if limit:
+                hard.append([-v, before[limit[-1]]])
+            else:
+                hard.append([-v])
 
 
 def _maxsat_breaks(
