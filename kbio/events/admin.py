@@ -112,12 +112,14 @@ class EventAdmin(admin.ModelAdmin):
             request,
             queryset,
             services.event_open_requests,
-            lambda n: ngettext(
-                "Requests are open for %(count)d event.",
-                "Requests are open for %(count)d events.",
-                n,
-            )
-            % {"count": n},
+            lambda n: (
+                ngettext(
+                    "Requests are open for %(count)d event.",
+                    "Requests are open for %(count)d events.",
+                    n,
+                )
+                % {"count": n}
+            ),
         )
 
     @admin.action(description=_("Close the request window now"))
@@ -127,12 +129,14 @@ class EventAdmin(admin.ModelAdmin):
             request,
             queryset,
             services.event_close_requests,
-            lambda n: ngettext(
-                "Requests are closed for %(count)d event.",
-                "Requests are closed for %(count)d events.",
-                n,
-            )
-            % {"count": n},
+            lambda n: (
+                ngettext(
+                    "Requests are closed for %(count)d event.",
+                    "Requests are closed for %(count)d events.",
+                    n,
+                )
+                % {"count": n}
+            ),
         )
 
 

@@ -110,8 +110,7 @@ class Event(models.Model):
         blank=True,
         validators=[MinValueValidator(1)],
         help_text=_(
-            "How many unanswered requests a participant may have sent at once. "
-            "Empty: no limit."
+            "How many unanswered requests a participant may have sent at once. Empty: no limit."
         ),
     )
     created = models.DateTimeField(auto_now_add=True)

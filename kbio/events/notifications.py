@@ -28,17 +28,15 @@ def readers(participation: Participation) -> list[Contact]:
     attending = list(contacts.filter(participations=participation))
     if attending:
         return attending
-    return list(
-        contacts.filter(organization_id=participation.organization_id, user__isnull=False)
-    )
+    return list(contacts.filter(organization_id=participation.organization_id, user__isnull=False))
 
 
 def send_request_email(meeting_request: MeetingRequest, kind: str) -> int:
     """Send the notice of one request event; returns how many emails left."""
     if kind not in KINDS:
         raise ValueError(f"Unknown notification kind {kind!r}")
-    meeting_request = MeetingRequest.objects.for_lists().select_related("event").get(
-        pk=meeting_request.pk
+    meeting_request = (
+        MeetingRequest.objects.for_lists().select_related("event").get(pk=meeting_request.pk)
     )
     to = meeting_request.recipient if kind == "requested" else meeting_request.requester
     by_language: dict[str, list[str]] = defaultdict(list)

@@ -97,9 +97,7 @@ def session_fill_slots(*, session: Session) -> list[TimeSlot]:
 
 
 @transaction.atomic
-def event_duplicate(
-    *, event: Event, slug: str, name: str, first_day_offset: timedelta
-) -> Event:
+def event_duplicate(*, event: Event, slug: str, name: str, first_day_offset: timedelta) -> Event:
     """A draft copy of an event's programme, slots and tables, moved in time (no participants)."""
     copy = Event.objects.create(
         slug=slug,
@@ -181,9 +179,7 @@ def participation_block_slots(
             _("The schedule is being made; ask the organizer to change your availability."),
             code="scheduled",
         )
-    event_slots = set(
-        TimeSlot.objects.of_event(participation.event).values_list("pk", flat=True)
-    )
+    event_slots = set(TimeSlot.objects.of_event(participation.event).values_list("pk", flat=True))
     if any(slot.pk not in event_slots for slot in slots):
         raise ValidationError(_("A chosen slot is not part of this event."), code="foreign_slot")
     participation.blocked_slots.set(slots)

@@ -132,9 +132,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         else:
             messages.success(request, _("Your delegates for this event are saved."))
             return redirect(event)
-    return render(
-        request, "events/register.html", {"event": event, "form": form, "mine": mine}
-    )
+    return render(request, "events/register.html", {"event": event, "form": form, "mine": mine})
 
 
 @login_required
@@ -336,8 +334,8 @@ def request_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event_or_404(slug)
     meeting_request = _incoming_or_404(request, event, pk)
-    meeting_request = MeetingRequest.objects.for_lists().select_related("event").get(
-        pk=meeting_request.pk
+    meeting_request = (
+        MeetingRequest.objects.for_lists().select_related("event").get(pk=meeting_request.pk)
     )
     form = DeclineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
