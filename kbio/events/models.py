@@ -142,11 +142,11 @@ class Event(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
-
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
 
     def clean(self):
         if (

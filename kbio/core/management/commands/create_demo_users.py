@@ -41,6 +41,5 @@ class Command(BaseCommand):
                     f"password {login.password!r}"
                 )
             )
-        self.stdout.write(
-            f"Practice round open for meeting requests: {reverse('events:detail', args=[event.slug])}"
-        )
+        url = reverse("events:detail", args=[event.slug])
+        self.stdout.write(f"Practice round open for meeting requests: {url}")
