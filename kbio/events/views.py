@@ -47,6 +47,11 @@ def _registered_or_404(request: HttpRequest, event: Event) -> Participation:
     return participation
 
 
+def _posted(request: HttpRequest):
+    """Form data for a POST, even an empty one (which `request.POST or None` would drop)."""
+    return request.POST if request.method == "POST" else None
+
+
 def _first_error(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
@@ -121,7 +126,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("Registration for this event is not open."))
         return redirect(event)
     initial = {"delegates": list(mine.delegates.all())} if mine else {}
-    form = RegistrationForm(request.POST or None, organization=organization, initial=initial)
+    form = RegistrationForm(_posted(request), organization=organization, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.participation_register(
@@ -140,7 +145,7 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     mine = _registered_or_404(request, event)
     form = AvailabilityForm(
-        request.POST or None,
+        _posted(request),
         event=event,
         initial={"blocked_slots": list(mine.blocked_slots.values_list("pk", flat=True))},
     )
@@ -194,7 +199,7 @@ def request_create(request: HttpRequest, slug: str, org_slug: str) -> HttpRespon
         MeetingRequest.objects.live().filter(requester=recipient, recipient=mine).first()
     )
     form = MeetingRequestForm(
-        request.POST or None,
+        _posted(request),
         requester=mine.organization,
         recipient=recipient.organization,
         initial={"asset": _preselected_asset(request, mine, recipient)}
@@ -337,7 +342,7 @@ def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     meeting_request = (
         MeetingRequest.objects.for_lists().select_related("event").get(pk=meeting_request.pk)
     )
-    form = DeclineForm(request.POST or None)
+    form = DeclineForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             services.meeting_request_decline(
