@@ -102,6 +102,38 @@ def ab_request(alice, bob):
     )
 
 
+# Organizations the kbio2025 fixture and the demo refer to, by slug.
+FIXTURE_ORGANIZATIONS = {
+    "cefobio": ("CEFObio", "venture", "KR"),
+    "yipscell": ("YiPSCELL", "venture", "KR"),
+    "ips-bio": ("iPS Bio", "venture", "KR"),
+    "markherz": ("Markherz", "venture", "KR"),
+    "takeda": ("Takeda Pharmaceutical", "pharma", "JP"),
+    "astellas": ("Astellas Pharma", "pharma", "JP"),
+    "johnson-johnson-japan": ("Johnson & Johnson (Japan)", "pharma", "JP"),
+    "eli-lilly-japan": ("Eli Lilly (Japan)", "pharma", "JP"),
+    "cmic": ("CMIC Group", "cro_cdmo", "JP"),
+    "axcelead": ("Axcelead Drug Discovery Partners", "cro_cdmo", "JP"),
+    "kbiohealth": ("KBIOHealth", "cro_cdmo", "KR"),
+    "chungbuk": ("Chungbuk Province", "agency", "KR"),
+    "mss": ("Ministry of SMEs and Startups", "agency", "KR"),
+}
+
+
+@pytest.fixture
+def fixture_organizations(db):
+    languages = {"KR": ["ko", "en"], "JP": ["ja", "en"]}
+    organizations = {
+        slug: OrganizationFactory(
+            slug=slug, name=name, kind=kind, country=country, languages=languages[country]
+        )
+        for slug, (name, kind, country) in FIXTURE_ORGANIZATIONS.items()
+    }
+    AssetFactory(organization=organizations["markherz"], slug="mrtf-a-gene-therapy")
+    AssetFactory(organization=organizations["cefobio"], slug="cf-m801")
+    return organizations
+
+
 @pytest.fixture
 def anonymous():
     return Client()
