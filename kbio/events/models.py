@@ -544,15 +544,15 @@ class MeetingRequestQuerySet(models.QuerySet):
             "meeting__table",
         )
 
-    def unlocking_assets_for(self, organization: Organization):
-        """Accepted requests about an asset of the other side: they open its confidential part."""
-        return (
+    def assets_unlocked_for(self, organization: Organization) -> set[int]:
+        """Ids of other organizations' assets whose confidential details `organization` may
+        read: those of an accepted meeting request between the two (profile pages use this)."""
+        return set(
             self.accepted()
+            .for_organization(organization)
             .filter(asset__isnull=False)
-            .filter(
-                Q(requester__organization=organization) | Q(recipient__organization=organization)
-            )
             .exclude(asset__organization=organization)
+            .values_list("asset_id", flat=True)
         )
 
 

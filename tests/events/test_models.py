@@ -167,3 +167,18 @@ def test_confidential_details_are_for_the_owner_and_after_acceptance(ab_request,
     assert not ab_request.confidential_visible_to(bob_org)
     ab_request.status = RequestStatus.ACCEPTED
     assert ab_request.confidential_visible_to(bob_org)
+
+
+def test_assets_unlocked_for_lists_other_sides_assets_of_accepted_requests(
+    ab_request, alice_asset, charlie
+):
+    bob_org = ab_request.recipient.organization
+    ab_request.asset = alice_asset
+    ab_request.save()
+    assert MeetingRequest.objects.assets_unlocked_for(bob_org) == set()
+    ab_request.status = RequestStatus.ACCEPTED
+    ab_request.save()
+    assert MeetingRequest.objects.assets_unlocked_for(bob_org) == {alice_asset.pk}
+    # Its owner does not need unlocking; a third organization gets nothing.
+    assert MeetingRequest.objects.assets_unlocked_for(alice_asset.organization) == set()
+    assert MeetingRequest.objects.assets_unlocked_for(charlie.organization) == set()
