@@ -108,5 +108,11 @@ class ContactAdmin(admin.ModelAdmin):
     list_display = ["name", "native_name", "title", "email", "organization", "user"]
     list_select_related = ["organization", "user"]
     list_filter = ["organization__kind", "organization__country"]
-    search_fields = ["name", "native_name", "email", "organization__name", "organization__native_name"]
+    search_fields = [
+        "name",
+        "native_name",
+        "email",
+        "organization__name",
+        "organization__native_name",
+    ]
     autocomplete_fields = ["organization", "user"]
