@@ -58,9 +58,9 @@ def test_changelist_query_count_does_not_grow_with_rows(
 
 # Session, user, count, page rows, plus the choices of related-field filters.
 CHANGELIST_QUERIES = {
-    "admin:directory_organization_changelist": 6,
-    "admin:directory_asset_changelist": 6,
-    "admin:directory_contact_changelist": 5,
+    "admin:directory_organization_changelist": 7,
+    "admin:directory_asset_changelist": 7,
+    "admin:directory_contact_changelist": 6,
     "admin:directory_focusarea_changelist": 5,
     "admin:directory_partnershiptype_changelist": 5,
 }
@@ -90,6 +90,19 @@ def test_every_add_form_renders(staff_client, name):
     populate(2)
     response = staff_client.get(reverse(f"admin:directory_{name}_add"))
     assert response.status_code == 200
+
+
+def test_country_filter_offers_only_countries_that_occur(staff_client):
+    OrganizationFactory(country="KR")
+    OrganizationFactory(country="JP")
+    response = staff_client.get(reverse("admin:directory_organization_changelist"))
+    content = response.content.decode()
+    assert "?country=KR" in content and "?country=JP" in content
+    assert "?country=FR" not in content
+    response = staff_client.get(
+        reverse("admin:directory_organization_changelist"), {"country": "JP"}
+    )
+    assert response.context["cl"].result_count == 1
 
 
 def test_search_finds_organizations_by_native_name(staff_client):
