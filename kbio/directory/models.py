@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -219,8 +220,9 @@ class Organization(models.Model):
     )
     languages = ChoiceListField(_("working languages"), item_choices=Language)
     is_active = models.BooleanField(_("active"), default=True)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    # Plain defaults rather than auto_now: fixtures load with raw saves, which skip auto_now.
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     objects = SlugManager.from_queryset(OrganizationQuerySet)()
 
@@ -250,6 +252,10 @@ class Organization(models.Model):
         if self.native_name:
             return f"{self.name} ({self.native_name})"
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.updated = timezone.now()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organization", args=[self.slug])
