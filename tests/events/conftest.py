@@ -10,6 +10,7 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from kbio.directory.models import Contact, Organization
 from tests.events.factories import (
@@ -39,6 +40,14 @@ def fast_password_hashing(settings):
     """Hashing with the production hasher dominates these tests' time; the hasher is not
     what they test."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def english_urls():
+    """reverse() follows the active language, and a request to /ko/ or /ja/ leaves that
+    language active in the thread; start every test from English."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -102,36 +111,13 @@ def ab_request(alice, bob):
     )
 
 
-# Organizations the kbio2025 fixture and the demo refer to, by slug.
-FIXTURE_ORGANIZATIONS = {
-    "cefobio": ("CEFObio", "venture", "KR"),
-    "yipscell": ("YiPSCELL", "venture", "KR"),
-    "ips-bio": ("iPS Bio", "venture", "KR"),
-    "markherz": ("Markherz", "venture", "KR"),
-    "takeda": ("Takeda Pharmaceutical", "pharma", "JP"),
-    "astellas": ("Astellas Pharma", "pharma", "JP"),
-    "johnson-johnson-japan": ("Johnson & Johnson (Japan)", "pharma", "JP"),
-    "eli-lilly-japan": ("Eli Lilly (Japan)", "pharma", "JP"),
-    "cmic": ("CMIC Group", "cro_cdmo", "JP"),
-    "axcelead": ("Axcelead Drug Discovery Partners", "cro_cdmo", "JP"),
-    "kbiohealth": ("KBIOHealth", "cro_cdmo", "KR"),
-    "chungbuk": ("Chungbuk Province", "agency", "KR"),
-    "mss": ("Ministry of SMEs and Startups", "agency", "KR"),
-}
-
-
 @pytest.fixture
 def fixture_organizations(db):
-    languages = {"KR": ["ko", "en"], "JP": ["ja", "en"]}
-    organizations = {
-        slug: OrganizationFactory(
-            slug=slug, name=name, kind=kind, country=country, languages=languages[country]
-        )
-        for slug, (name, kind, country) in FIXTURE_ORGANIZATIONS.items()
-    }
-    AssetFactory(organization=organizations["markherz"], slug="mrtf-a-gene-therapy")
-    AssetFactory(organization=organizations["cefobio"], slug="cf-m801")
-    return organizations
+    """The real taxonomy and organizations that kbio2025.json and the demo refer to."""
+    from django.core.management import call_command
+
+    call_command("loaddata", "taxonomy", "organizations", verbosity=0)
+    return {org.slug: org for org in Organization.objects.all()}
 
 
 @pytest.fixture

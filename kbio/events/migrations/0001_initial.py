@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('directory', '0002_contact_language'),
+        ('directory', '0003_contact_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
