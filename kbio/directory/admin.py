@@ -79,7 +79,7 @@ class AssetInline(admin.StackedInline):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
-    fields = ["name", "native_name", "title", "email", "user"]
+    fields = ["name", "native_name", "title", "email", "language", "user"]
     autocomplete_fields = ["user"]
 
 
@@ -133,7 +133,7 @@ class AssetAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "native_name", "title", "email", "organization", "user"]
+    list_display = ["name", "native_name", "title", "email", "language", "organization", "user"]
     list_select_related = ["organization", "user"]
     list_filter = ["organization__kind", OrganizationCountryFilter]
     search_fields = [

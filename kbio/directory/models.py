@@ -54,6 +54,14 @@ class Language(models.TextChoices):
     CHINESE = "zh", _("Chinese")
 
 
+# The languages the interface and the emails are written in (settings.LANGUAGES).
+INTERFACE_LANGUAGES = [
+    (Language.ENGLISH.value, Language.ENGLISH.label),
+    (Language.KOREAN.value, Language.KOREAN.label),
+    (Language.JAPANESE.value, Language.JAPANESE.label),
+]
+
+
 class TranslatedName(models.Model):
     """English, Korean and Japanese names; `name` gives the one for the active language."""
 
@@ -371,6 +379,16 @@ class Contact(models.Model):
         blank=True,
         related_name="contact",
     )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=INTERFACE_LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the emails this person receives. Empty: the organization's first "
+            "working language that the site speaks."
+        ),
+    )
 
     objects = ContactManager()
 
@@ -388,6 +406,14 @@ class Contact(models.Model):
     def __str__(self) -> str:
         label = f"{self.name} ({self.native_name})" if self.native_name else self.name
         return f"{label}, {self.organization.name}"
+
+    @property
+    def email_language(self) -> str:
+        """The language to write to this person in: their own choice, else their organization's."""
+        if self.language:
+            return self.language
+        spoken = {code for code, _label in INTERFACE_LANGUAGES}
+        return next((code for code in self.organization.languages if code in spoken), "en")
 
     def natural_key(self):
         return (self.organization.slug, self.email)
