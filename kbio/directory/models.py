@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -39,8 +40,9 @@ class Designation(models.TextChoices):
     ORPHAN_FDA = "orphan_fda", _("Orphan drug (FDA)")
     FDA_PRE_IND = "fda_pre_ind", _("FDA pre-IND meeting held")
     MFDS_BIO_CHALLENGER = "mfds_bio_challenger", _("MFDS Bio Challenger programme")
-    INVESTIGATOR_INITIATED = "investigator_initiated", _(
-        "Investigator-initiated clinical research (Korea, advanced regenerative medicine)"
+    INVESTIGATOR_INITIATED = (
+        "investigator_initiated",
+        _("Investigator-initiated clinical research (Korea, advanced regenerative medicine)"),
     )
     SAKIGAKE = "sakigake", _("SAKIGAKE (Japan)")
 
@@ -50,6 +52,14 @@ class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
     JAPANESE = "ja", _("Japanese")
     CHINESE = "zh", _("Chinese")
+
+
+# The languages the interface and the emails are written in (settings.LANGUAGES).
+INTERFACE_LANGUAGES = [
+    (Language.ENGLISH.value, Language.ENGLISH.label),
+    (Language.KOREAN.value, Language.KOREAN.label),
+    (Language.JAPANESE.value, Language.JAPANESE.label),
+]
 
 
 class TranslatedName(models.Model):
@@ -62,13 +72,13 @@ class TranslatedName(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         language = (get_language() or "en")[:2]
         return getattr(self, f"name_{language}", None) or self.name_en
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class SlugManager(models.Manager):
@@ -87,13 +97,16 @@ class FocusAreaQuerySet(models.QuerySet):
         return self.filter(kind=FocusArea.Kind.SERVICE)
 
 
+class FocusAreaKind(models.TextChoices):
+    MODALITY = "modality", _("Modality")
+    THERAPEUTIC_AREA = "therapeutic_area", _("Therapeutic area")
+    SERVICE = "service", _("Service")
+
+
 class FocusArea(TranslatedName):
     """One taxonomy for modalities, therapeutic areas and services."""
 
-    class Kind(models.TextChoices):
-        MODALITY = "modality", _("Modality")
-        THERAPEUTIC_AREA = "therapeutic_area", _("Therapeutic area")
-        SERVICE = "service", _("Service")
+    Kind = FocusAreaKind
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     slug = models.SlugField(_("slug"), max_length=60, unique=True)
@@ -115,7 +128,7 @@ class FocusArea(TranslatedName):
         verbose_name_plural = _("focus areas")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["modality", "therapeutic_area", "service"]),
+                condition=Q(kind__in=FocusAreaKind.values),
                 name="focusarea_kind_valid",
             ),
             models.CheckConstraint(
@@ -144,6 +157,15 @@ class PartnershipType(TranslatedName):
         return (self.slug,)
 
 
+class OrganizationKind(models.TextChoices):
+    VENTURE = "venture", _("Bio venture")
+    PHARMA = "pharma", _("Pharma")
+    CRO_CDMO = "cro_cdmo", _("CRO / CDMO")
+    INVESTOR = "investor", _("Investor")
+    ACADEMIA = "academia", _("Academia / hospital")
+    AGENCY = "agency", _("Agency / support")
+
+
 class OrganizationQuerySet(models.QuerySet):
     def active(self):
         return self.filter(is_active=True)
@@ -154,13 +176,7 @@ class OrganizationQuerySet(models.QuerySet):
 
 
 class Organization(models.Model):
-    class Kind(models.TextChoices):
-        VENTURE = "venture", _("Bio venture")
-        PHARMA = "pharma", _("Pharma")
-        CRO_CDMO = "cro_cdmo", _("CRO / CDMO")
-        INVESTOR = "investor", _("Investor")
-        ACADEMIA = "academia", _("Academia / hospital")
-        AGENCY = "agency", _("Agency / support")
+    Kind = OrganizationKind
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
     name = models.CharField(_("name"), max_length=200)
@@ -204,8 +220,9 @@ class Organization(models.Model):
     )
     languages = ChoiceListField(_("working languages"), item_choices=Language)
     is_active = models.BooleanField(_("active"), default=True)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    # Plain defaults rather than auto_now: fixtures load with raw saves, which skip auto_now.
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     objects = SlugManager.from_queryset(OrganizationQuerySet)()
 
@@ -215,7 +232,7 @@ class Organization(models.Model):
         verbose_name_plural = _("organizations")
         constraints = [
             models.CheckConstraint(
-                condition=Q(kind__in=["venture", "pharma", "cro_cdmo", "investor", "academia", "agency"]),
+                condition=Q(kind__in=OrganizationKind.values),
                 name="organization_kind_valid",
             ),
             models.CheckConstraint(
@@ -236,11 +253,22 @@ class Organization(models.Model):
             return f"{self.name} ({self.native_name})"
         return self.name
 
-    def natural_key(self):
-        return (self.slug,)
+    def save(self, *args, **kwargs):
+        self.updated = timezone.now()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organization", args=[self.slug])
+
+    def natural_key(self):
+        return (self.slug,)
+
+
+class PartneringStatus(models.TextChoices):
+    OPEN = "open", _("Open to partnering")
+    IN_DISCUSSION = "in_discussion", _("In discussion")
+    PARTNERED = "partnered", _("Partnered")
+    NOT_AVAILABLE = "not_available", _("Not available")
 
 
 class AssetManager(models.Manager):
@@ -251,14 +279,13 @@ class AssetManager(models.Manager):
 class Asset(models.Model):
     """A pipeline programme: what a partner would license, co-develop or fund."""
 
-    class PartneringStatus(models.TextChoices):
-        OPEN = "open", _("Open to partnering")
-        IN_DISCUSSION = "in_discussion", _("In discussion")
-        PARTNERED = "partnered", _("Partnered")
-        NOT_AVAILABLE = "not_available", _("Not available")
+    PartneringStatus = PartneringStatus
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="assets"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="assets",
     )
     slug = models.SlugField(_("slug"), max_length=80)
     name = models.CharField(_("name or code"), max_length=200)
@@ -285,7 +312,9 @@ class Asset(models.Model):
     confidential_details = models.TextField(
         _("confidential details"),
         blank=True,
-        help_text=_("Shown only to the organization itself and to partners in an accepted meeting."),
+        help_text=_(
+            "Shown only to the organization itself and to partners in an accepted meeting."
+        ),
     )
     partnering_status = models.CharField(
         _("partnering status"),
@@ -302,12 +331,14 @@ class Asset(models.Model):
         verbose_name = _("asset")
         verbose_name_plural = _("assets")
         constraints = [
-            models.UniqueConstraint(fields=["organization", "slug"], name="asset_slug_unique_per_org"),
+            models.UniqueConstraint(
+                fields=["organization", "slug"], name="asset_slug_unique_per_org"
+            ),
             models.CheckConstraint(
                 condition=Q(stage__in=list(stages.ALL_STAGES)), name="asset_stage_valid"
             ),
             models.CheckConstraint(
-                condition=Q(partnering_status__in=["open", "in_discussion", "partnered", "not_available"]),
+                condition=Q(partnering_status__in=PartneringStatus.values),
                 name="asset_partnering_status_valid",
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="asset_slug_not_empty"),
@@ -331,7 +362,10 @@ class Contact(models.Model):
     """A delegate of an organization; linked to a login once the person has one."""
 
     organization = models.ForeignKey(
-        Organization, verbose_name=_("organization"), on_delete=models.CASCADE, related_name="contacts"
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
     )
     name = models.CharField(_("name"), max_length=200)
     native_name = models.CharField(_("native name"), max_length=200, blank=True)
@@ -344,6 +378,16 @@ class Contact(models.Model):
         null=True,
         blank=True,
         related_name="contact",
+    )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=INTERFACE_LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the emails this person receives. Empty: the organization's first "
+            "working language that the site speaks."
+        ),
     )
 
     objects = ContactManager()
@@ -362,6 +406,14 @@ class Contact(models.Model):
     def __str__(self) -> str:
         label = f"{self.name} ({self.native_name})" if self.native_name else self.name
         return f"{label}, {self.organization.name}"
+
+    @property
+    def email_language(self) -> str:
+        """The language to write to this person in: their own choice, else their organization's."""
+        if self.language:
+            return self.language
+        spoken = {code for code, _label in INTERFACE_LANGUAGES}
+        return next((code for code in self.organization.languages if code in spoken), "en")
 
     def natural_key(self):
         return (self.organization.slug, self.email)
