@@ -26,9 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("files", nargs="+", type=Path)
     parser.add_argument("--out", type=Path, help="write NAME.csv schedules into this folder")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--effort", type=float, default=30.0, help="solver work budget")
+    parser.add_argument("--effort", type=float, default=50.0, help="solver work budget")
     parser.add_argument("--time-limit", type=float, default=28.0, help="seconds per file, cap")
-    parser.add_argument("--workers", type=int, default=2, help="processes for the break search")
+    parser.add_argument("--workers", type=int, default=1, help="processes for the break search")
     args = parser.parse_args(argv)
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)

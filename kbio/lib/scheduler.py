@@ -1201,7 +1201,10 @@ def _maxsat_breaks(
         return True, 0
     if workers >= 2:
         return _maxsat_breaks_parallel(ev, st, fair, conflicts, deadline, rng)
-    status, lower, used = _maxsat_step(ev, st, fair, conflicts * 3 // 5, deadline, None)
+    # The whole-event solver also stops at three fifths of the time left, so that the
+    # neighbourhood search keeps its share when the time limit is what binds.
+    whole_deadline = time.perf_counter() + 0.6 * max(0.0, deadline - time.perf_counter())
+    status, lower, used = _maxsat_step(ev, st, fair, conflicts * 3 // 5, whole_deadline, None)
     if status == "optimal":
         return True, lower
     _maxsat_lns(ev, st, fair, conflicts - used, deadline, rng, lower, lambda: False)
