@@ -19,9 +19,11 @@ participant's breaks (``Options.fair_breaks``) whenever it can be met. A break i
 between two consecutive meetings of one participant on one day, one per group of idle slots.
 
 How it works is described in ``docs/scheduling.md``: a greedy construction, augmenting
-chains that move meetings to free a slot, a fairness pass, then break reduction, by large
-neighbourhood search over an OR-Tools CP-SAT model on small and medium events and by a fast
-local search on large ones.
+chains that move meetings to free a slot, a fairness pass, then break reduction: a local
+search on any size, and on small and medium events a MaxSAT model (RC2 from python-sat)
+that proves the fewest breaks, with a MaxSAT neighbourhood search when the proof takes too
+long. OR-Tools provides the upper bound (a maximum flow) and exact placement when small
+events are over-subscribed (CP-SAT).
 """
 
 from __future__ import annotations
@@ -113,6 +115,8 @@ class Options:
     ``time_limit`` is a wall-clock safety cap (seconds) on the whole run; when it cuts the
     search short the result may depend on machine speed. ``fair_breaks`` is the most breaks
     any participant should get when that can be achieved (the literature uses 2).
+    ``workers=2`` runs the whole-event break solver in a second process beside the
+    neighbourhood search (not deterministic: the first to finish can depend on speed).
     """
 
     seed: int = 0

@@ -315,3 +315,21 @@ def test_same_seed_gives_the_same_schedule():
     assert first.placements == second.placements
     assert first.report.breaks == second.report.breaks
     assert_valid(problem, first)
+
+
+def test_exact_placement_proves_the_most_possible_when_the_bound_is_loose():
+    # Three people who all want to meet each other, in two slots: only two of the three
+    # meetings fit (a triangle needs three slots); the flow bound says three.
+    problem = S.Problem(
+        slots=slots(2),
+        tables=3,
+        participants=people(*"ABC"),
+        meetings=(S.Meeting("AB", "A", "B"), S.Meeting("BC", "B", "C"), S.Meeting("AC", "A", "C")),
+    )
+    result = S.schedule(problem, QUICK)
+    assert_valid(problem, result)
+    assert result.report.placed == 2
+    assert result.report.upper_bound == 2
+    assert "the number of meetings placed is proven the most possible" in result.report.notes
+    (left,) = result.report.unplaced
+    assert left.reason == S.NO_COMMON_SLOT_LEFT
