@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "kbio.directory",
     "kbio.accounts",
     "kbio.events",
+    "kbio.outcomes",
+    "kbio.organizer",
 ]
 
 MIDDLEWARE = [
