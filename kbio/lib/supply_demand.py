@@ -6,7 +6,9 @@ Who *seeks* and who *offers* a focus area depends on its kind:
   it (their own focus areas, or the modality and therapeutic areas of an asset they have open
   to partnering); pharma companies and investors that name it among their interests seek it.
 - Services: a developer seeks a service when the next step of one of its open assets needs it
-  (`needs`, worked out by the caller from the asset's stage and modality); any participant
+  (`needs`, worked out by the caller from the asset's stage and modality, or from the lead
+  stage of a developer that lists no assets: GLP toxicology before a first clinical trial,
+  cell manufacturing for a cell therapy, and so on); any participant
   that is not a developer and lists the service among its focus areas offers it (CROs,
   CDMOs, and the odd agency that gives regulatory advice).
 

@@ -30,19 +30,16 @@ def held_meeting(meeting_request: MeetingRequest, now: datetime | None = None) -
     return meeting
 
 
-@transaction.atomic
-def outcome_record(
+def outcome_validate(
     *,
     meeting_request: MeetingRequest,
     stage: str,
     on: date,
-    note: str,
     by: AbstractBaseUser,
     side: Organization | None,
     now: datetime | None = None,
-) -> Outcome:
-    """Add a record to the meeting's history. `side` is the organization the recorder speaks
-    for, or None when the organizer records it (only staff may)."""
+) -> None:
+    """Raise ValidationError unless this record may be added (the rules of `outcome_record`)."""
     now = now or timezone.now()
     if side is None and not by.is_staff:
         raise ValidationError(_("Only the two organizations or the organizer can record this."))
@@ -70,6 +67,22 @@ def outcome_record(
                 % {"date": met_on.isoformat()}
             }
         )
+
+
+@transaction.atomic
+def outcome_record(
+    *,
+    meeting_request: MeetingRequest,
+    stage: str,
+    on: date,
+    note: str,
+    by: AbstractBaseUser,
+    side: Organization | None,
+    now: datetime | None = None,
+) -> Outcome:
+    """Add a record to the meeting's history. `side` is the organization the recorder speaks
+    for, or None when the organizer records it (only staff may)."""
+    outcome_validate(meeting_request=meeting_request, stage=stage, on=on, by=by, side=side, now=now)
     return Outcome.objects.create(
         request=meeting_request,
         stage=stage,
