@@ -55,16 +55,16 @@ def text_width(text: str, size: int = FONT_SIZE) -> float:
     for char in text:
         if unicodedata.east_asian_width(char) in ("W", "F"):
             ems += 1.0
-        elif char in "il.,:;'|! ":
-            ems += 0.3
-        elif char.isupper() or char in "mwMW":
-            ems += 0.7
+        elif char in "ijlft.,:;'|!() ":
+            ems += 0.35
+        elif char.isupper() or char in "mw–—":
+            ems += 0.75
         else:
-            ems += 0.55
+            ems += 0.62
     return ems * size
 
 
-def _label_column(labels: Sequence[str], minimum: float = 60, maximum: float = 260) -> float:
+def _label_column(labels: Sequence[str], minimum: float = 60, maximum: float = 280) -> float:
     widest = max((text_width(label) for label in labels), default=0)
     return max(minimum, min(maximum, widest + PAD))
 
@@ -83,7 +83,7 @@ def _open(
 ) -> list[str]:
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" id="{escape(chart_id)}" '
-        f'viewBox="0 0 {width:g} {height:g}" width="100%" role="img" '
+        f'viewBox="0 0 {width:g} {height:g}" width="{width:g}" height="{height:g}" role="img" '
         f'aria-labelledby="{escape(chart_id)}-title {escape(chart_id)}-desc" '
         f'font-size="{FONT_SIZE}" font-family="system-ui, \'Noto Sans CJK KR\', '
         f"'Noto Sans CJK JP', sans-serif\">",
@@ -163,7 +163,16 @@ def paired_bar_chart(
     value_room = max(text_width(str(v)) for row in rows for v in row.values) + PAD
     room = WIDTH - labels - value_room - 2 * PAD
     scale = _scale(max(max(row.values) for row in rows), room)
-    legend_height = ROW_HEIGHT
+    # Legend entries side by side, wrapping onto a second line when they do not fit.
+    legend: list[tuple[float, float, str, str]] = []
+    lx, ly = labels + PAD, float(PAD)
+    for name, colour in zip(series, COLOURS[:2], strict=True):
+        entry = 16 + text_width(name) + 20
+        if legend and lx + entry > WIDTH:
+            lx, ly = labels + PAD, ly + ROW_HEIGHT - 4
+        legend.append((lx, ly, name, colour))
+        lx += entry
+    legend_height = ly - PAD + ROW_HEIGHT
     row_height = 2 * BAR_HEIGHT + 10
     height = legend_height + len(rows) * row_height + 2 * PAD
     description = "; ".join(
@@ -171,14 +180,11 @@ def paired_bar_chart(
     )
     out = _open(chart_id, title, description + ".", height)
     x0 = labels + PAD
-    # Legend.
-    lx = x0
-    for name, colour in zip(series, COLOURS[:2], strict=True):
+    for lx, ly, name, colour in legend:
         out.append(
-            f'<rect x="{lx:g}" y="{PAD:g}" width="12" height="12" fill="{colour}" rx="2"/>'
-            f'<text x="{lx + 16:g}" y="{PAD + 11:g}" fill="{TEXT}">{escape(name)}</text>'
+            f'<rect x="{lx:g}" y="{ly:g}" width="12" height="12" fill="{colour}" rx="2"/>'
+            f'<text x="{lx + 16:g}" y="{ly + 11:g}" fill="{TEXT}">{escape(name)}</text>'
         )
-        lx += 16 + text_width(name) + 20
     top = PAD + legend_height
     out.append(
         f'<line x1="{x0:g}" y1="{top:g}" x2="{x0:g}" y2="{height - PAD:g}" stroke="{GRID}"/>'

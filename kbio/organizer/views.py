@@ -91,12 +91,15 @@ def _percent(part: int, whole: int) -> str:
 
 
 def _funnel_label(step: tuple[str, ...]) -> str:
-    labels = dict(OutcomeStage.choices)
-    if step == (spine.FOLLOW_UP, spine.NDA_CDA):
-        return _("Follow-up or NDA/CDA")
-    if step == (spine.NONCLINICAL, spine.CLINICAL):
-        return _("Non-clinical or clinical study")
-    return str(labels[step[0]])
+    labels = {
+        (spine.FOLLOW_UP, spine.NDA_CDA): _("Follow-up or NDA/CDA"),
+        (spine.VERIFICATION,): _("Verification"),
+        (spine.JOINT_RND,): _("Joint R&D"),
+        (spine.INVESTMENT,): _("Investment"),
+        (spine.NONCLINICAL, spine.CLINICAL): _("Non-clinical or clinical study"),
+        (spine.LICENSING,): _("Licensing deal"),
+    }
+    return labels[step]
 
 
 def _charts(figures: dashboard.Figures) -> dict[str, str]:

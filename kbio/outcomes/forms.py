@@ -9,6 +9,10 @@ class OutcomeForm(forms.Form):
         label=_("Where does the collaboration stand?"),
         choices=OutcomeStage.choices,
         widget=forms.RadioSelect,
+        help_text=_(
+            "Verification: a proof of concept run at a park or a lab. Each record is kept; the "
+            "latest is where things stand."
+        ),
         error_messages={"required": _("Choose a stage.")},
     )
     on = forms.DateField(

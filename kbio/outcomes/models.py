@@ -21,7 +21,7 @@ from kbio.lib import spine
 class OutcomeStage(models.TextChoices):
     FOLLOW_UP = spine.FOLLOW_UP, _("Follow-up")
     NDA_CDA = spine.NDA_CDA, _("NDA / CDA signed")
-    VERIFICATION = spine.VERIFICATION, _("Verification (proof of concept at a park or lab)")
+    VERIFICATION = spine.VERIFICATION, _("Verification (proof of concept)")
     JOINT_RND = spine.JOINT_RND, _("Joint R&D")
     INVESTMENT = spine.INVESTMENT, _("Investment")
     NONCLINICAL = spine.NONCLINICAL, _("Non-clinical study")
