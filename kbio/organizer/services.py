@@ -29,6 +29,7 @@ from kbio.events.models import (
     Participation,
     RequestStatus,
 )
+from kbio.matching.services import match_index_invalidate
 
 from . import csvfiles
 from .csvfiles import ImportRefused, Row, RowError
@@ -168,9 +169,9 @@ class _OrganizationRows:
             if row.has(column):
                 setattr(org, column, csvfiles.split(row.get(column)))
         if row.has("is_active"):
-            org.is_active = (
-                True if not row.get("is_active") else _parse_boolean(row, "is_active", errors)
-            )
+            active = True if not row.get("is_active") else _parse_boolean(row, "is_active", errors)
+            if active is not None:
+                org.is_active = active
         relations: dict[str, set[int]] = {}
         for column in _RELATIONS:
             if not row.has(column):
@@ -214,7 +215,10 @@ def organizations_import(*, data: bytes) -> ImportResult:
         required=ORGANIZATION_REQUIRED,
         optional=[c for c in ORGANIZATION_COLUMNS if c not in ORGANIZATION_REQUIRED],
     )
-    return _apply_rows(rows, _OrganizationRows(rows))
+    result = _apply_rows(rows, _OrganizationRows(rows))
+    if result.changed:
+        match_index_invalidate()
+    return result
 
 
 # --- meeting requests -------------------------------------------------------------------------

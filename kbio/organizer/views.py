@@ -300,7 +300,8 @@ def _result_message(result: services.ImportResult) -> str:
 
 
 def _import_page(request: HttpRequest, *, template: str, context: dict, run) -> HttpResponse:
-    form = CsvUploadForm(request.POST or None, request.FILES or None)
+    posted = request.method == "POST"
+    form = CsvUploadForm(request.POST if posted else None, request.FILES if posted else None)
     errors = []
     if request.method == "POST" and form.is_valid():
         try:
