@@ -7,6 +7,7 @@ Staff only. An anonymous visitor is sent to the login page; a logged-in particip
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import wraps
 
 from django.contrib import messages
@@ -102,26 +103,42 @@ def _funnel_label(step: tuple[str, ...]) -> str:
     return labels[step]
 
 
-def _charts(figures: dashboard.Figures) -> dict[str, str]:
+@dataclass(frozen=True)
+class Chart:
+    """A drawn chart and its title, for a visible caption next to the picture."""
+
+    title: str
+    svg: str
+
+
+def _chart(draw: Callable[..., str], chart_id: str, title: str, *args, **kwargs) -> Chart:
+    # The chart helper escapes every text it draws.
+    return Chart(title, mark_safe(draw(chart_id, title, *args, **kwargs)))  # noqa: S308
+
+
+def _charts(figures: dashboard.Figures) -> dict[str, Chart]:
     kinds = dict(Organization.Kind.choices)
     statuses = dict(RequestStatus.choices)
     reasons = dict(DeclineReason.choices)
     stages = dict(OutcomeStage.choices)
     found = {
-        "by_kind": charts.bar_chart(
+        "by_kind": _chart(
+            charts.bar_chart,
             "chart-kind",
             _("Registrations by kind"),
             [charts.Bar(str(kinds[kind]), n) for kind, n in figures.by_kind],
             empty_text=_("Nobody has registered yet."),
         ),
-        "by_country": charts.bar_chart(
+        "by_country": _chart(
+            charts.bar_chart,
             "chart-country",
             _("Registrations by country"),
             [charts.Bar(str(countries.name(code) or code), n) for code, n in figures.by_country],
             empty_text=_("Nobody has registered yet."),
             colour=charts.COLOURS[2],
         ),
-        "requests": charts.bar_chart(
+        "requests": _chart(
+            charts.bar_chart,
             "chart-requests",
             _("Meeting requests by status"),
             [
@@ -132,14 +149,16 @@ def _charts(figures: dashboard.Figures) -> dict[str, str]:
             else [],
             empty_text=_("No meeting requests yet."),
         ),
-        "reasons": charts.bar_chart(
+        "reasons": _chart(
+            charts.bar_chart,
             "chart-reasons",
             _("Decline reasons"),
             [charts.Bar(str(reasons[code]), n) for code, n in figures.decline_reasons],
             empty_text=_("No request has been declined."),
             colour=charts.COLOURS[4],
         ),
-        "distribution": charts.column_chart(
+        "distribution": _chart(
+            charts.column_chart,
             "chart-distribution",
             _("Meetings per participant"),
             [
@@ -159,7 +178,8 @@ def _charts(figures: dashboard.Figures) -> dict[str, str]:
             y_title=_("Participants"),
             empty_text=_("Nobody has registered yet."),
         ),
-        "funnel": charts.bar_chart(
+        "funnel": _chart(
+            charts.bar_chart,
             "chart-funnel",
             _("What the meetings led to"),
             [
@@ -181,7 +201,8 @@ def _charts(figures: dashboard.Figures) -> dict[str, str]:
             empty_text="",
             colour=charts.COLOURS[2],
         ),
-        "current": charts.bar_chart(
+        "current": _chart(
+            charts.bar_chart,
             "chart-current",
             _("Where the pairs stand now"),
             [charts.Bar(str(stages[stage]), n) for stage, n in figures.current_stages],
@@ -200,15 +221,15 @@ def _charts(figures: dashboard.Figures) -> dict[str, str]:
         ),
     }
     for kind, rows in figures.balances.items():
-        found[f"balance_{kind}"] = charts.paired_bar_chart(
+        found[f"balance_{kind}"] = _chart(
+            charts.paired_bar_chart,
             f"chart-balance-{kind}",
             _("Supply and demand: %(kind)s") % {"kind": kind_titles[kind]},
             [charts.PairRow(row.name, (row.seek, row.offer)) for row in rows],
             series=series[kind],
             empty_text=_("No participant names any of these."),
         )
-    # The helper escapes every text it draws.
-    return {name: mark_safe(svg) for name, svg in found.items()}  # noqa: S308
+    return found
 
 
 @staff_required
