@@ -13,6 +13,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q
 from django.utils import timezone
 from django_countries import countries
@@ -33,6 +34,7 @@ from kbio.outcomes.models import Outcome
 from . import suggestions
 
 DEFAULT_FEWER_THAN = 3
+LOW_VENTURES_PER_PAGE = 25
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ class Figures:
     placed: int
     published: int
     fewer_than: int
-    low_ventures: list[LowVenture]
+    low_ventures: Page  # of LowVenture, with delegates and suggestions filled in
     balances: dict[str, list]  # focus-area kind -> [Balance]
     pairs_met: int
     funnel: list[tuple[tuple[str, ...], int]]
@@ -102,7 +104,13 @@ def pair_of(a: int, b: int) -> tuple[int, int]:
     return (a, b) if a < b else (b, a)
 
 
-def load(event: Event, *, fewer_than: int = DEFAULT_FEWER_THAN, now: datetime | None = None):
+def load(
+    event: Event,
+    *,
+    fewer_than: int = DEFAULT_FEWER_THAN,
+    low_page: int | str | None = 1,
+    now: datetime | None = None,
+) -> Figures:
     now = now or timezone.now()
     participants = [
         ParticipantRow(*row)
@@ -155,8 +163,10 @@ def load(event: Event, *, fewer_than: int = DEFAULT_FEWER_THAN, now: datetime | 
         if p.kind == Organization.Kind.VENTURE and meetings_of[p.participation] < fewer_than
     ]
     low.sort(key=lambda v: (v.meetings, v.participant.name))
-    if low:
-        by_participation = {v.participant.participation: v for v in low}
+    # Delegates and suggestions only for the ventures on the page shown.
+    page = Paginator(low, LOW_VENTURES_PER_PAGE).get_page(low_page)
+    if page.object_list:
+        by_participation = {v.participant.participation: v for v in page.object_list}
         for participation, name, email in (
             Attendee.objects.filter(participation_id__in=by_participation)
             .order_by("contact__name", "pk")
@@ -164,7 +174,7 @@ def load(event: Event, *, fewer_than: int = DEFAULT_FEWER_THAN, now: datetime | 
         ):
             by_participation[participation].delegates.append(Delegate(name, email))
     context = suggestions.EventContext(participants=participants, asked=asked)
-    for venture in low:
+    for venture in page.object_list:
         venture.matches = context.best_unrequested(venture.participant)
 
     org_of = {p.participation: p.organization for p in participants}
@@ -198,7 +208,7 @@ def load(event: Event, *, fewer_than: int = DEFAULT_FEWER_THAN, now: datetime | 
         placed=meeting_counts["placed"],
         published=meeting_counts["published"],
         fewer_than=fewer_than,
-        low_ventures=low,
+        low_ventures=page,
         balances=context.balances(),
         pairs_met=len(held_pairs),
         funnel=spine.funnel(records),

@@ -6,8 +6,6 @@ in the columns their import reads, so a file can be exported, edited and importe
 
 from __future__ import annotations
 
-from django.utils import timezone
-
 from kbio.directory.models import Organization
 from kbio.events.models import Event, Meeting, MeetingRequest
 
@@ -68,97 +66,163 @@ def boolean(value: bool) -> str:
 
 
 def organizations_csv() -> str:
-    organizations = Organization.objects.order_by("slug").prefetch_related(
-        "focus_areas", "seeks", "offers"
-    )
+    """Every organization, in slug order; read as flat rows (no model objects) to stay fast."""
+    relations = {}
+    for name, target in (
+        ("focus_areas", "focusarea"),
+        ("seeks", "partnershiptype"),
+        ("offers", "partnershiptype"),
+    ):
+        through = getattr(Organization, name).through
+        found: dict[int, list[str]] = {}
+        ordering = (
+            [f"{target}__kind", f"{target}__order", f"{target}__name_en"]
+            if target == "focusarea"
+            else [f"{target}__order", f"{target}__name_en"]
+        )
+        for org, slug in through.objects.order_by(*ordering).values_list(
+            "organization_id", f"{target}__slug"
+        ):
+            found.setdefault(org, []).append(slug)
+        relations[name] = found
     rows = (
         (
-            org.slug,
-            org.name,
-            org.native_name,
-            org.kind,
-            org.country.code,
-            org.city,
-            org.website,
-            org.founded,
-            org.lead_stage,
-            csvfiles.join(org.preferred_stages),
-            csvfiles.join(org.languages),
-            csvfiles.join(area.slug for area in org.focus_areas.all()),
-            csvfiles.join(deal.slug for deal in org.seeks.all()),
-            csvfiles.join(deal.slug for deal in org.offers.all()),
-            boolean(org.is_active),
-            org.description,
+            slug,
+            name,
+            native_name,
+            kind,
+            country,
+            city,
+            website,
+            founded,
+            lead_stage,
+            csvfiles.join(preferred_stages or ()),
+            csvfiles.join(languages or ()),
+            csvfiles.join(relations["focus_areas"].get(pk, ())),
+            csvfiles.join(relations["seeks"].get(pk, ())),
+            csvfiles.join(relations["offers"].get(pk, ())),
+            boolean(is_active),
+            description,
         )
-        for org in organizations
+        for (
+            pk,
+            slug,
+            name,
+            native_name,
+            kind,
+            country,
+            city,
+            website,
+            founded,
+            lead_stage,
+            preferred_stages,
+            languages,
+            is_active,
+            description,
+        ) in Organization.objects.order_by("slug").values_list(
+            "pk",
+            "slug",
+            "name",
+            "native_name",
+            "kind",
+            "country",
+            "city",
+            "website",
+            "founded",
+            "lead_stage",
+            "preferred_stages",
+            "languages",
+            "is_active",
+            "description",
+        )
     )
     return csvfiles.write(ORGANIZATION_COLUMNS, rows)
 
 
-def local_iso(moment, event: Event) -> str:
-    return timezone.localtime(moment, event.tzinfo).isoformat(timespec="seconds")
+def _asset_key(owner: str | None, slug: str | None) -> str:
+    return f"{owner}/{slug}" if slug else ""
 
 
 def requests_csv(event: Event) -> str:
-    requests = (
-        MeetingRequest.objects.filter(event=event)
-        .select_related("requester__organization", "recipient__organization", "asset__organization")
-        .order_by("created", "pk")
-    )
+    tz = event.tzinfo
     rows = (
         (
-            r.requester.organization.slug,
-            r.recipient.organization.slug,
-            r.status,
-            r.decline_reason,
-            r.decline_note,
-            f"{r.asset.organization.slug}/{r.asset.slug}" if r.asset else "",
-            r.message,
-            local_iso(r.created, event),
-            r.requester.organization.name,
-            r.recipient.organization.name,
+            requester,
+            recipient,
+            status,
+            reason,
+            note,
+            _asset_key(asset_owner, asset),
+            message,
+            created.astimezone(tz).isoformat(timespec="seconds"),
+            requester_name,
+            recipient_name,
         )
-        for r in requests
+        for (
+            requester,
+            recipient,
+            status,
+            reason,
+            note,
+            asset_owner,
+            asset,
+            message,
+            created,
+            requester_name,
+            recipient_name,
+        ) in MeetingRequest.objects.filter(event=event)
+        .order_by("created", "pk")
+        .values_list(
+            "requester__organization__slug",
+            "recipient__organization__slug",
+            "status",
+            "decline_reason",
+            "decline_note",
+            "asset__organization__slug",
+            "asset__slug",
+            "message",
+            "created",
+            "requester__organization__name",
+            "recipient__organization__name",
+        )
     )
     return csvfiles.write((*REQUEST_COLUMNS, *REQUEST_NAME_COLUMNS), rows)
 
 
 def schedule_csv(event: Event) -> str:
-    meetings = (
-        Meeting.objects.filter(request__event=event)
-        .select_related(
-            "slot",
-            "table",
-            "request__requester__organization",
-            "request__recipient__organization",
-            "request__asset__organization",
-        )
-        .order_by("slot__starts_at", "table__number")
-    )
     tz = event.tzinfo
     rows = []
-    for meeting in meetings:
-        start = timezone.localtime(meeting.slot.starts_at, tz)
-        end = timezone.localtime(meeting.slot.ends_at, tz)
-        requester = meeting.request.requester.organization
-        recipient = meeting.request.recipient.organization
-        asset = meeting.request.asset
+    for starts_at, ends_at, number, label, *people, asset_owner, asset, published in (
+        Meeting.objects.filter(request__event=event)
+        .order_by("slot__starts_at", "table__number")
+        .values_list(
+            "slot__starts_at",
+            "slot__ends_at",
+            "table__number",
+            "table__label",
+            "request__requester__organization__slug",
+            "request__requester__organization__name",
+            "request__requester__organization__native_name",
+            "request__recipient__organization__slug",
+            "request__recipient__organization__name",
+            "request__recipient__organization__native_name",
+            "request__asset__organization__slug",
+            "request__asset__slug",
+            "is_published",
+        )
+    ):
+        start, end = starts_at.astimezone(tz), ends_at.astimezone(tz)
         rows.append(
             (
                 start.date().isoformat(),
                 start.strftime("%H:%M"),
                 end.strftime("%H:%M"),
                 event.time_zone,
-                meeting.table.number,
-                meeting.table.label,
-                requester.slug,
-                requester.name,
-                requester.native_name,
-                recipient.slug,
-                recipient.name,
-                recipient.native_name,
-                f"{asset.organization.slug}/{asset.slug}" if asset else "",
-                boolean(meeting.is_published),
+                number,
+                label,
+                *people,
+                _asset_key(asset_owner, asset),
+                boolean(published),
             )
         )
     return csvfiles.write(SCHEDULE_COLUMNS, rows)

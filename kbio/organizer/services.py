@@ -63,19 +63,28 @@ def _errors_of(exc: ValidationError, line: int) -> list[RowError]:
 
 
 def _apply_rows(rows: list[Row], apply_row) -> ImportResult:
-    """Apply each row in a savepoint; collect every row's errors; refuse the file if any."""
+    """Check every row and write the ones that change something; refuse the file if any row
+    is wrong.
+
+    `apply_row(row)` returns the outcome ("created", "updated" or "unchanged") and a function
+    that writes the row (None when nothing changes). The rows' own checks cover every rule the
+    database holds, so a database refusal only happens when someone else writes the same rows
+    at the same moment: the import then stops at that row (the transaction cannot go on) and
+    reports it with the problems found so far."""
     result = ImportResult()
     errors: list[RowError] = []
     for row in rows:
         try:
-            with transaction.atomic():
-                outcome = apply_row(row)
+            outcome, write = apply_row(row)
+            if write is not None:
+                write()
         except _RowRefused as exc:
             errors.extend(exc.errors)
         except ValidationError as exc:
             errors.extend(_errors_of(exc, row.line))
         except IntegrityError as exc:
             errors.append(RowError(row.line, _("The database refused the row: %s") % exc))
+            break
         else:
             setattr(result, outcome, getattr(result, outcome) + 1)
     if errors:
@@ -127,7 +136,7 @@ class _OrganizationRows:
         }
         self.first_line: dict[str, int] = {}
 
-    def __call__(self, row: Row) -> str:
+    def __call__(self, row: Row):
         errors: list[RowError] = []
         slug = row.get("slug")
         if slug in self.first_line:
@@ -187,22 +196,33 @@ class _OrganizationRows:
                     )
                 )
             relations[column] = {self.slugs[column][slug] for slug in wanted if slug not in unknown}
+        if (
+            not errors
+            and not creating
+            and before == _state(org)
+            and all(before_relations[name] == pks for name, pks in relations.items())
+        ):
+            # Exactly what the database holds, which passed these checks when it was saved.
+            return "unchanged", None
         try:
-            org.full_clean(exclude=[*_RELATIONS, "created", "updated"])
+            # Field rules and clean(); the constraints (unique slug, valid kind...) are the
+            # database's to enforce on write, which saves a query per constraint and row.
+            org.full_clean(
+                exclude=[*_RELATIONS, "created", "updated"],
+                validate_unique=False,
+                validate_constraints=False,
+            )
         except ValidationError as exc:
             errors.extend(_errors_of(exc, row.line))
         if errors:
             raise _RowRefused(errors)
-        unchanged = not creating and before == _state(org)
-        unchanged = unchanged and all(
-            before_relations[name] == relations[name] for name in relations
-        )
-        if unchanged:
-            return "unchanged"
-        org.save()
-        for name, pks in relations.items():
-            getattr(org, name).set(pks)
-        return "created" if creating else "updated"
+
+        def write() -> None:
+            org.save()
+            for name, pks in relations.items():
+                getattr(org, name).set(pks)
+
+        return ("created" if creating else "updated"), write
 
 
 @transaction.atomic
@@ -262,14 +282,22 @@ class _RequestRows:
             .order_by("created", "pk")
         ):
             self.history[(r.requester_id, r.recipient_id)].append(r)
-        self.assets: dict[tuple[int, str], int] = {
-            (organization, slug): pk
+        # The pending or accepted requests of each direction, kept current as rows are written:
+        # the one-live-request rule is checked here rather than by a query per row.
+        self.live: dict[tuple[int, int], list[MeetingRequest]] = defaultdict(list)
+        for key, requests in self.history.items():
+            self.live[key] = [r for r in requests if r.status in LIVE_STATUSES]
+        # Assets as unsaved stand-ins carrying the owner, so the model's own check of the
+        # asset's organization needs no query.
+        self.assets: dict[tuple[int, str], Asset] = {
+            (organization, slug): Asset(pk=pk, organization_id=organization)
             for pk, organization, slug in Asset.objects.filter(
                 organization__participations__event=event
             ).values_list("pk", "organization_id", "slug")
         }
         self.org_ids = {slug: p.organization_id for slug, p in self.participants.items()}
         self.seen: dict[tuple[int, int], int] = defaultdict(int)
+        self.new: list[tuple[MeetingRequest, datetime | None]] = []
 
     def _participant(self, row: Row, column: str, errors: list[RowError]) -> Participation | None:
         slug = row.get(column)
@@ -284,7 +312,7 @@ class _RequestRows:
             errors.append(RowError(row.line, message, column))
         return participation
 
-    def _asset(self, row: Row, requester, recipient, errors: list[RowError]) -> int | None:
+    def _asset(self, row: Row, requester, recipient, errors: list[RowError]) -> Asset | None:
         value = row.get("asset")
         if not value:
             return None
@@ -311,7 +339,7 @@ class _RequestRows:
         errors.append(RowError(row.line, message, "asset"))
         return None
 
-    def __call__(self, row: Row) -> str:
+    def __call__(self, row: Row):
         errors: list[RowError] = []
         requester = self._participant(row, "requester", errors)
         recipient = self._participant(row, "recipient", errors)
@@ -382,12 +410,7 @@ class _RequestRows:
                     row.line, _("Only a declined request has a decline reason."), "decline_reason"
                 )
             )
-        if status in LIVE_STATUSES and (
-            MeetingRequest.objects.live()
-            .filter(event=self.event, requester=requester, recipient=recipient)
-            .exclude(pk=target.pk)
-            .exists()
-        ):
+        if status in LIVE_STATUSES and any(other is not target for other in self.live[key]):
             errors.append(
                 RowError(
                     row.line,
@@ -426,16 +449,41 @@ class _RequestRows:
         if row.has("decline_note"):
             target.decline_note = row.get("decline_note")
         if row.has("asset"):
-            target.asset_id = asset
+            target.asset = asset
         if row.has("message"):
             target.message = row.get("message")
-        target.full_clean(exclude=["sent_by", "answered_by", "created", "updated"])
         if not creating and before == _request_state(target):
-            return "unchanged"
-        target.save()
-        if sent_at is not None:
-            MeetingRequest.objects.filter(pk=target.pk).update(created=sent_at)
-        return "created" if creating else "updated"
+            # Exactly what the database holds, which passed these checks when it was saved.
+            return "unchanged", None
+        # The constraints were checked above with messages for people, and the database
+        # enforces them again on write. The event, both sides and the asset come from this
+        # event's own rows read at the start, so their existence needs no query per row.
+        target.full_clean(
+            exclude=[
+                "event",
+                "requester",
+                "recipient",
+                "asset",
+                "sent_by",
+                "answered_by",
+                "created",
+                "updated",
+            ],
+            validate_constraints=False,
+        )
+
+        def write() -> None:
+            if creating:
+                # New requests are inserted together at the end, after every change to an
+                # existing one (a cancellation frees the pair for a new live request).
+                self.new.append((target, sent_at))
+            else:
+                target.save()
+            # Later rows of the file see this row's request as the database now does.
+            live = [other for other in self.live[key] if other is not target]
+            self.live[key] = [*live, target] if target.status in LIVE_STATUSES else live
+
+        return ("created" if creating else "updated"), write
 
 
 @transaction.atomic
@@ -453,4 +501,19 @@ def meeting_requests_import(
         optional=[c for c in REQUEST_COLUMNS if c not in REQUEST_REQUIRED],
         ignored=REQUEST_NAME_COLUMNS,
     )
-    return _apply_rows(rows, _RequestRows(event, rows, by))
+    handler = _RequestRows(event, rows, by)
+    result = _apply_rows(rows, handler)
+    try:
+        created = MeetingRequest.objects.bulk_create(
+            [request for request, _sent_at in handler.new], batch_size=1000
+        )
+    except IntegrityError as exc:
+        raise ImportRefused([RowError(None, _("The database refused the file: %s") % exc)]) from exc
+    # Sending times from the file (the insert stamps the time of the import).
+    backdated = []
+    for request, (_request, sent_at) in zip(created, handler.new, strict=True):
+        if sent_at is not None:
+            request.created = sent_at
+            backdated.append(request)
+    MeetingRequest.objects.bulk_update(backdated, ["created"], batch_size=1000)
+    return result

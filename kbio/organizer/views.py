@@ -240,7 +240,7 @@ def event_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     fewer_than = dashboard.DEFAULT_FEWER_THAN
     if form.is_bound and form.is_valid():
         fewer_than = form.cleaned_data["fewer_than"]
-    figures = dashboard.load(event, fewer_than=fewer_than)
+    figures = dashboard.load(event, fewer_than=fewer_than, low_page=request.GET.get("page"))
     rate = figures.acceptance_rate
     return render(
         request,

@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.urls import reverse
 
 from kbio.directory.models import Organization, Stage
@@ -256,3 +257,25 @@ def test_an_import_refreshes_the_matching_index(directory):
     assert "late-co" not in current_index().by_slug
     organizations_import(data=csv_bytes(HEADER, "late-co,Late Co,venture,KR"))
     assert "late-co" in current_index().by_slug
+
+
+def test_a_database_refusal_is_reported_and_rolls_back(directory, monkeypatch):
+    """Another writer can take a slug between the check and the write: the database refuses,
+    the file is refused at that line and nothing of it stays."""
+    before = snapshot()
+    real_save = Organization.save
+
+    def save(self, *args, **kwargs):
+        if self.slug == "taken-meanwhile":
+            raise IntegrityError('duplicate key value violates unique constraint "slug"')
+        return real_save(self, *args, **kwargs)
+
+    monkeypatch.setattr(Organization, "save", save)
+    data = csv_bytes(HEADER, "first-co,First,venture,KR", "taken-meanwhile,Taken,pharma,JP")
+    with pytest.raises(ImportRefused) as refused:
+        organizations_import(data=data)
+    assert [str(e) for e in refused.value.errors] == [
+        "Line 3: The database refused the row: duplicate key value violates unique constraint "
+        '"slug"'
+    ]
+    assert snapshot() == before

@@ -170,16 +170,16 @@ def test_meetings_per_participant(staff, scenario):
 
 def test_ventures_with_few_meetings_and_what_to_suggest(staff, scenario):
     figures = get(staff, scenario.event).context["figures"]
-    low = [(v.participant.slug, v.meetings) for v in figures.low_ventures]
+    low = [(v.participant.slug, v.meetings) for v in figures.low_ventures.object_list]
     assert low == [("gamma-cells", 0), ("beta-gene", 1), ("alpha-bio", 2)]
-    gamma = figures.low_ventures[0]
+    gamma = figures.low_ventures.object_list[0]
     assert [(d.name, d.email) for d in gamma.delegates] == [("Gamma BD", "bd@gamma.example.org")]
-    beta = figures.low_ventures[1]
+    beta = figures.low_ventures.object_list[1]
     suggested = [m.slug for m in beta.matches]
     # Beta Gene asked Pharma One and CRO One already; Pharma Two shares its gene therapy.
     assert suggested[0] == "pharma-two"
     assert not {"pharma-one", "cro-one", "beta-gene"} & set(suggested)
-    alpha = figures.low_ventures[2]
+    alpha = figures.low_ventures.object_list[2]
     assert not {"pharma-one", "pharma-two", "cro-one"} & {m.slug for m in alpha.matches}
     assert "fund-one" in {m.slug for m in alpha.matches}
     body = get(staff, scenario.event).content.decode()
@@ -188,7 +188,9 @@ def test_ventures_with_few_meetings_and_what_to_suggest(staff, scenario):
 
 def test_threshold_is_a_validated_parameter(staff, scenario):
     response = get(staff, scenario.event, fewer_than=1)
-    assert [v.participant.slug for v in response.context["figures"].low_ventures] == ["gamma-cells"]
+    assert [v.participant.slug for v in response.context["figures"].low_ventures.object_list] == [
+        "gamma-cells"
+    ]
     assert "Ventures with fewer than 1 meeting" in response.content.decode()
     for bad, message in [
         ("lots", "Enter a whole number of meetings, e.g. 3."),
@@ -315,3 +317,21 @@ def test_empty_event(staff, event):
     assert "Nobody has registered yet." in body
     assert "No meeting requests yet." in body
     assert "Every venture has enough meetings." in body
+
+
+def test_long_lists_of_ventures_come_in_pages(staff, event):
+    for i in range(dashboard.LOW_VENTURES_PER_PAGE + 5):
+        ParticipationFactory(
+            event=event, organization=OrganizationFactory(name=f"Venture {i:02d}", kind="venture")
+        )
+    first = get(staff, event)
+    page = first.context["figures"].low_ventures
+    assert page.paginator.count == dashboard.LOW_VENTURES_PER_PAGE + 5
+    assert len(page.object_list) == dashboard.LOW_VENTURES_PER_PAGE
+    body = first.content.decode()
+    assert "30 ventures." in body
+    assert "Page 1 of 2" in body
+    assert 'href="?fewer_than=3&amp;page=2#few-meetings"' in body
+    second = get(staff, event, page=2)
+    names = [v.participant.name for v in second.context["figures"].low_ventures.object_list]
+    assert names == [f"Venture {i:02d}" for i in range(25, 30)]
