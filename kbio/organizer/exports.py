@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from kbio.directory.models import Organization
 from kbio.events.models import Event, Meeting, MeetingRequest
+from kbio.outcomes.models import Outcome
 
 from . import csvfiles
 
@@ -42,6 +43,19 @@ REQUEST_COLUMNS = (
 )
 # Written for people reading the file; the import skips them.
 REQUEST_NAME_COLUMNS = ("requester_name", "recipient_name")
+
+OUTCOME_COLUMNS = (
+    "requester",
+    "requester_name",
+    "recipient",
+    "recipient_name",
+    "met_on",
+    "stage",
+    "on",
+    "note",
+    "recorded_for",
+    "recorded_at",
+)
 
 SCHEDULE_COLUMNS = (
     "date",
@@ -226,3 +240,55 @@ def schedule_csv(event: Event) -> str:
             )
         )
     return csvfiles.write(SCHEDULE_COLUMNS, rows)
+
+
+def outcomes_csv(event: Event) -> str:
+    """Every outcome record of the event's meetings, pair by pair, oldest first (the history;
+    a pair's last row is where it stands)."""
+    tz = event.tzinfo
+    rows = (
+        (
+            requester,
+            requester_name,
+            recipient,
+            recipient_name,
+            met.astimezone(tz).date().isoformat() if met else "",
+            stage,
+            on.isoformat(),
+            note,
+            side or "organizer",
+            created.astimezone(tz).isoformat(timespec="seconds"),
+        )
+        for (
+            requester,
+            requester_name,
+            recipient,
+            recipient_name,
+            met,
+            stage,
+            on,
+            note,
+            side,
+            created,
+        ) in Outcome.objects.of_event(event)
+        .order_by(
+            "request__requester__organization__slug",
+            "request__recipient__organization__slug",
+            "on",
+            "created",
+            "pk",
+        )
+        .values_list(
+            "request__requester__organization__slug",
+            "request__requester__organization__name",
+            "request__recipient__organization__slug",
+            "request__recipient__organization__name",
+            "request__meeting__slot__starts_at",
+            "stage",
+            "on",
+            "note",
+            "side__slug",
+            "created",
+        )
+    )
+    return csvfiles.write(OUTCOME_COLUMNS, rows)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("events/<slug:slug>/schedule.csv", views.schedule_export, name="schedule_export"),
     path("events/<slug:slug>/requests/import/", views.requests_import, name="requests_import"),
     path("events/<slug:slug>/outcomes/", views.outcomes, name="outcomes"),
+    path("events/<slug:slug>/outcomes.csv", views.outcomes_export, name="outcomes_export"),
 ]

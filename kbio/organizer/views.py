@@ -309,6 +309,13 @@ def schedule_export(request: HttpRequest, slug: str) -> HttpResponse:
     return _csv_response(exports.schedule_csv(event), f"{event.slug}-schedule.csv")
 
 
+@staff_required
+@require_safe
+def outcomes_export(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    return _csv_response(exports.outcomes_csv(event), f"{event.slug}-outcomes.csv")
+
+
 # --- imports ----------------------------------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ PAGES = [
     ("organizer:schedule_export", [EVENT]),
     ("organizer:requests_import", [EVENT]),
     ("organizer:outcomes", [EVENT]),
+    ("organizer:outcomes_export", [EVENT]),
 ]
 POSTS = [
     ("organizer:window", [EVENT, "open"]),

@@ -64,6 +64,7 @@ def populate(event, staff_user, size: int) -> None:
         ("organizer:outcomes", 5),
         ("organizer:requests_export", 4),
         ("organizer:schedule_export", 4),
+        ("organizer:outcomes_export", 4),
     ],
 )
 def test_query_count_is_fixed(staff, past_event, django_assert_num_queries, size, name, queries):
