@@ -1,0 +1,728 @@
+"""Two-sided partner scoring over plain data (no Django).
+
+A suggestion must be worth the meeting for both organizations. The score of a pair is built
+from two one-sided scores:
+
+* A→B, "what A gets from B": B offers the partnership types A seeks (or both want the same
+  two-party deal), B works on A's modalities and therapeutic areas, B's stage window takes
+  A's assets (or A's window takes B's), and, when B provides services, B offers what A's next
+  milestone needs (or A offers what B's needs);
+* B→A, the same question asked from B's side.
+
+The two are combined with the harmonic mean (RECON, Pizzato et al., RecSys 2010), so a match
+that one side would refuse ranks low whatever the other side thinks. Korea–Japan pairs get a
+configurable bonus. Asset-level fit counts too: the pair's score is the best of the
+organization-level score and the score of each open asset of either side against the other
+organization, because one well-fitting asset is reason enough to meet.
+
+Every point is explained. `Match.reasons` hold a code, the parameters a sentence needs
+(slugs, stage codes, asset names) and the points it earned; the points add up to the score.
+`Match.missing` says what is missing, with the points it cost. The Django layer turns codes
+and parameters into translated sentences, so this module holds no wording.
+
+The weights come from a matching profile (`Weights`); the rules about what a stage or a
+modality needs next, and how much partial credit is worth, are domain knowledge kept here as
+plain tables (explained in docs/matching.md).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+
+from kbio.lib import stages as ladder
+
+MODALITY = "modality"
+THERAPEUTIC_AREA = "therapeutic_area"
+SERVICE = "service"
+
+# Two-party deals: when both sides seek one, each wants the other end of the same deal
+# (a venture out-licensing and a pharma in-licensing both "seek licensing").
+MUTUAL_DEALS = frozenset(
+    {
+        "licensing",
+        "co-development",
+        "joint-research",
+        "technology-transfer",
+        "equity-investment",
+        "m-and-a",
+        "joint-venture",
+    }
+)
+# Offering one of these makes an organization a service provider, whatever its kind.
+# (A hospital offering a clinical site, or an agency offering regulatory support, is matched
+# through the deal itself, not as a CRO with service lines.)
+SERVICE_DEALS = frozenset({"cro-services", "cdmo-manufacturing"})
+SERVICE_KINDS = frozenset({"cro_cdmo"})
+# Organizations that take programmes forward with outside help. Without listed assets, their
+# lead stage stands for their next milestone; a pharma's lead stage (its marketed products)
+# says nothing about what it needs from a CRO.
+DEVELOPER_KINDS = frozenset({"venture", "academia"})
+# CROs and CDMOs work across diseases: their (usually absent) therapeutic areas are not held
+# against them.
+AREA_AGNOSTIC_KINDS = frozenset({"cro_cdmo"})
+OPEN_STATUSES = frozenset({"open", "in_discussion"})
+
+# What the next milestone of an asset at each stage needs from a service provider, with how
+# pressing it is (1 = on the critical path, 0.5 = usually needed, 0.25 = sometimes).
+_DISCOVERY_NEEDS = {
+    "discovery-screening": 1.0,
+    "pharmacology-efficacy": 1.0,
+    "dmpk-bioanalysis": 0.5,
+}
+_CLINICAL_NEEDS = {
+    "clinical-operations": 1.0,
+    "regulatory-consulting": 1.0,
+    "dmpk-bioanalysis": 0.5,
+}
+STAGE_NEEDS: dict[str, dict[str, float]] = {
+    "discovery": _DISCOVERY_NEEDS,
+    "lead_optimization": _DISCOVERY_NEEDS,
+    "preclinical": {
+        "glp-toxicology": 1.0,
+        "pharmacology-efficacy": 1.0,
+        "dmpk-bioanalysis": 0.5,
+        "regulatory-consulting": 0.5,
+    },
+    "ind_cleared": _CLINICAL_NEEDS,
+    "phase_1": _CLINICAL_NEEDS,
+    "phase_1_2": _CLINICAL_NEEDS,
+    "phase_2": _CLINICAL_NEEDS,
+    "phase_2_3": _CLINICAL_NEEDS,
+    "phase_3": _CLINICAL_NEEDS,
+    "filed": {"regulatory-consulting": 1.0, "market-entry-commercial": 1.0},
+    "approved": {"market-entry-commercial": 1.0, "regulatory-consulting": 0.5},
+}
+# Cell and gene therapies live or die by their manufacturing; biologics need GMP supply.
+_CELL_AND_GENE_NEEDS = {"cmc-manufacturing": 1.0, "materials-media": 0.5}
+_BIOLOGIC_NEEDS = {"cmc-manufacturing": 0.5}
+MODALITY_NEEDS: dict[str, dict[str, float]] = {
+    "ipsc-cell-therapy": _CELL_AND_GENE_NEEDS,
+    "msc-cell-therapy": _CELL_AND_GENE_NEEDS,
+    "immune-cell-therapy": _CELL_AND_GENE_NEEDS,
+    "gene-therapy": _CELL_AND_GENE_NEEDS,
+    "gene-editing": _CELL_AND_GENE_NEEDS,
+    "organoid": _CELL_AND_GENE_NEEDS,
+    "exosome-ev": _CELL_AND_GENE_NEEDS,
+    "antibody": _BIOLOGIC_NEEDS,
+    "adc": _BIOLOGIC_NEEDS,
+    "rna-therapeutics": _BIOLOGIC_NEEDS,
+}
+# Modality needs apply until the product is on the market.
+_MANUFACTURING_STAGES = frozenset(ladder.STAGE_ORDER[: ladder.STAGE_ORDER.index("approved")])
+
+# Credit for one partnership type matched, and for two or more.
+DEAL_CREDIT = (0.0, 0.7, 1.0)
+# Credit for an asset inside a stage window, one step outside it, two steps outside.
+STAGE_CREDIT = (1.0, 0.5, 0.25)
+# Needed-service weight at which a provider scores full marks (e.g. GLP toxicology,
+# pharmacology and bioanalysis for a preclinical asset).
+SERVICE_SATURATION = 2.5
+# The value of a side that states nothing to match on (no wants, no focus areas): neither for
+# nor against.
+NEUTRAL = 0.5
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Weights of the criteria, from a matching profile. Only their ratios matter."""
+
+    deal: float = 25.0
+    modality: float = 20.0
+    therapeutic_area: float = 20.0
+    stage: float = 15.0
+    services: float = 25.0
+    cross_border_bonus: float = 15.0  # percent more for a Korea–Japan pair
+    include_same_kind: bool = False
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    """Kinds and parents of the focus areas (modality, therapeutic area, service)."""
+
+    kinds: Mapping[str, str]
+    parents: Mapping[str, str | None] = field(default_factory=dict)
+
+    @cached_property
+    def _related(self) -> dict[str, frozenset[str]]:
+        children: dict[str, set[str]] = {}
+        for child, parent in self.parents.items():
+            if parent:
+                children.setdefault(parent, set()).add(child)
+
+        def ancestors(slug: str) -> set[str]:
+            found: set[str] = set()
+            parent = self.parents.get(slug)
+            while parent and parent not in found:
+                found.add(parent)
+                parent = self.parents.get(parent)
+            return found
+
+        def descendants(slug: str) -> set[str]:
+            found: set[str] = set()
+            todo = list(children.get(slug, ()))
+            while todo:
+                child = todo.pop()
+                if child not in found:
+                    found.add(child)
+                    todo.extend(children.get(child, ()))
+            return found
+
+        return {
+            slug: frozenset({slug} | ancestors(slug) | descendants(slug)) for slug in self.kinds
+        }
+
+    def related(self, slug: str) -> frozenset[str]:
+        """The area itself, its broader areas and its narrower ones (oncology ~ TME)."""
+        return self._related.get(slug, frozenset({slug}))
+
+    def kind(self, slug: str) -> str | None:
+        return self.kinds.get(slug)
+
+
+@dataclass(frozen=True)
+class AssetData:
+    key: int
+    name: str
+    modality: str
+    therapeutic_areas: frozenset[str] = frozenset()
+    stage: str = ladder.NOT_APPLICABLE
+    status: str = "open"
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+
+@dataclass(frozen=True)
+class OrgData:
+    key: int
+    kind: str
+    country: str
+    focus_areas: frozenset[str] = frozenset()
+    seeks: frozenset[str] = frozenset()
+    offers: frozenset[str] = frozenset()
+    preferred_stages: frozenset[str] = frozenset()
+    lead_stage: str = ladder.NOT_APPLICABLE
+    assets: tuple[AssetData, ...] = ()
+
+    @property
+    def open_assets(self) -> tuple[AssetData, ...]:
+        return tuple(asset for asset in self.assets if asset.is_open)
+
+
+def asset_view(org: OrgData, asset: AssetData, taxonomy: Taxonomy) -> OrgData:
+    """The organization as seen through one asset: its science is the asset's science; its
+    services, wants, offers and stage window stay the organization's."""
+    services = frozenset(s for s in org.focus_areas if taxonomy.kind(s) == SERVICE)
+    return replace(
+        org,
+        focus_areas=frozenset({asset.modality, *asset.therapeutic_areas}) | services,
+        lead_stage=ladder.NOT_APPLICABLE,
+        assets=(asset,),
+    )
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason (or one missing piece): a code, what its sentence needs, and its points."""
+
+    code: str
+    params: Mapping[str, object]
+    points: float
+
+    @property
+    def identity(self) -> tuple[str, str]:
+        return self.code, json.dumps(self.params, sort_keys=True, default=list)
+
+
+@dataclass(frozen=True)
+class StagePoint:
+    stage: str
+    asset: str | None  # asset name; None when it is the organization's lead stage
+    is_lead: bool
+
+
+@dataclass(frozen=True)
+class Need:
+    weight: float
+    because: str  # "stage" or "modality"
+    code: str  # the stage or modality that creates the need
+    asset: str | None
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the score reads from one organization (or one asset view of it)."""
+
+    kind: str
+    country: str
+    modalities: frozenset[str]
+    areas: frozenset[str]
+    services: frozenset[str]
+    seeks: frozenset[str]
+    offers: frozenset[str]
+    window: tuple[str, ...]  # ladder stages, in ladder order
+    stages: tuple[StagePoint, ...]  # most advanced first
+    needs: Mapping[str, Need]
+    needs_known: bool  # staged assets, or a developer's lead stage
+    provider: bool
+
+
+def features(org: OrgData, taxonomy: Taxonomy) -> Features:
+    slugs = set(org.focus_areas)
+    for asset in org.assets:
+        slugs.add(asset.modality)
+        slugs.update(asset.therapeutic_areas)
+    by_kind: dict[str | None, set[str]] = {MODALITY: set(), THERAPEUTIC_AREA: set(), SERVICE: set()}
+    for slug in slugs:
+        by_kind.setdefault(taxonomy.kind(slug), set()).add(slug)
+    staged = sorted(
+        (a for a in org.open_assets if ladder.rank(a.stage) is not None),
+        key=lambda a: (-ladder.rank(a.stage), a.name),
+    )
+    if staged:
+        points = tuple(StagePoint(a.stage, a.name, i == 0) for i, a in enumerate(staged))
+    elif ladder.rank(org.lead_stage) is not None:
+        points = (StagePoint(org.lead_stage, None, True),)
+    else:
+        points = ()
+    needs: dict[str, Need] = {}
+
+    def add(service: str, need: Need) -> None:
+        if service not in needs or need.weight > needs[service].weight:
+            needs[service] = need
+
+    if staged:
+        for asset in staged:
+            for service, weight in STAGE_NEEDS.get(asset.stage, {}).items():
+                add(service, Need(weight, "stage", asset.stage, asset.name))
+            if asset.stage in _MANUFACTURING_STAGES:
+                for service, weight in MODALITY_NEEDS.get(asset.modality, {}).items():
+                    add(service, Need(weight, "modality", asset.modality, asset.name))
+    elif points and org.kind in DEVELOPER_KINDS:
+        for service, weight in STAGE_NEEDS.get(org.lead_stage, {}).items():
+            add(service, Need(weight, "stage", org.lead_stage, None))
+        if org.lead_stage in _MANUFACTURING_STAGES:
+            for modality in sorted(by_kind[MODALITY]):
+                for service, weight in MODALITY_NEEDS.get(modality, {}).items():
+                    add(service, Need(weight, "modality", modality, None))
+    return Features(
+        kind=org.kind,
+        country=org.country,
+        modalities=frozenset(by_kind[MODALITY]),
+        areas=frozenset(by_kind[THERAPEUTIC_AREA]),
+        services=frozenset(by_kind[SERVICE]),
+        seeks=frozenset(org.seeks),
+        offers=frozenset(org.offers),
+        window=tuple(s for s in ladder.STAGE_ORDER if s in org.preferred_stages),
+        stages=points,
+        needs=needs,
+        needs_known=bool(staged) or (bool(points) and org.kind in DEVELOPER_KINDS),
+        provider=org.kind in SERVICE_KINDS or bool(org.offers & SERVICE_DEALS),
+    )
+
+
+@dataclass
+class _Part:
+    """A reason or a missing piece inside one criterion, with its share of the criterion."""
+
+    code: str
+    params: dict[str, object]
+    share: float
+
+
+@dataclass
+class _Criterion:
+    name: str
+    weight: float
+    value: float
+    reasons: list[_Part] = field(default_factory=list)
+    missing: list[_Part] = field(default_factory=list)
+    substantive: bool = True  # stage fit alone is not a reason to meet
+    shared: bool = False  # something real in common: a deal, shared science, a needed service
+
+
+@dataclass
+class _Direction:
+    value: float
+    criteria: list[_Criterion]
+    neutral_weight: float = 0.0  # > 0 when the seeking side states nothing to match on
+
+    @property
+    def substance(self) -> bool:
+        """Something real in common: a deal, shared science or a needed service."""
+        return any(c.shared for c in self.criteria)
+
+
+@dataclass(frozen=True)
+class Match:
+    score: float  # 0–100
+    reasons: tuple[Reason, ...]  # strongest first; points add up to the score
+    missing: tuple[Reason, ...]  # biggest loss first
+    forward: float  # what the viewer gets, 0–1
+    backward: float  # what the candidate gets, 0–1
+    via_asset: tuple[str, str] | None = None  # ("yours" | "theirs", asset name)
+    asset_scores: tuple[tuple[str, str, float], ...] = ()  # (side, asset name, score)
+
+
+def _names(slugs: Iterable[str]) -> list[str]:
+    return sorted(slugs)
+
+
+def _deal(seeker: Features, other: Features, weight: float, viewer_seeks: bool) -> _Criterion:
+    offered = seeker.seeks & other.offers
+    both = (seeker.seeks & other.seeks & MUTUAL_DEALS) - offered
+    n = len(offered) + len(both)
+    criterion = _Criterion("deal", weight, DEAL_CREDIT[min(n, 2)], shared=n > 0)
+    if offered:
+        code = "offers_what_you_seek" if viewer_seeks else "seeks_what_you_offer"
+        criterion.reasons.append(_Part(code, {"deals": _names(offered)}, len(offered) / n))
+    if both:
+        criterion.reasons.append(_Part("both_seek", {"deals": _names(both)}, len(both) / n))
+    unmet = seeker.seeks - offered - both
+    if criterion.value < 1 and unmet:
+        if n == 0:
+            code = "they_offer_nothing_you_seek" if viewer_seeks else "you_offer_nothing_they_seek"
+        else:
+            code = "they_lack_some_you_seek" if viewer_seeks else "you_lack_some_they_seek"
+        criterion.missing.append(_Part(code, {"deals": _names(unmet)}, 1.0))
+    return criterion
+
+
+def _coverage(
+    seeker: frozenset[str],
+    other: frozenset[str],
+    name: str,
+    weight: float,
+    viewer_seeks: bool,
+    taxonomy: Taxonomy,
+) -> _Criterion:
+    """How much of the seeker's science the other side works on (narrower/broader counts).
+
+    A side that names nothing of this kind may or may not cover the seeker: it gets the
+    credit of covering one area out of the seeker's areas plus one, which is never more than
+    naming one shared area would earn (so naming a shared area can only help), and more than
+    naming only other areas (a stated different focus is worse than an unknown one).
+    """
+    kind = "modality" if name == "modality" else "area"
+    if not other:
+        owner = "they" if viewer_seeks else "you"
+        criterion = _Criterion(name, weight, 1 / (len(seeker) + 1))
+        criterion.reasons.append(_Part(f"{owner}_name_no_{kind}", {}, 1.0))
+        criterion.missing.append(_Part(f"{owner}_name_no_{kind}", {}, 1.0))
+        return criterion
+    covered: list[_Part] = []
+    uncovered = []
+    share = 1 / len(seeker)
+    for slug in sorted(seeker):
+        if slug in other:
+            covered.append(_Part(f"shared_{kind}", {"areas": sorted(seeker & other)}, share))
+            continue
+        related = sorted(taxonomy.related(slug) & other)
+        if related:
+            yours, theirs = (slug, related[0]) if viewer_seeks else (related[0], slug)
+            covered.append(_Part("related_focus", {"yours": yours, "theirs": theirs}, share))
+        else:
+            uncovered.append(slug)
+    criterion = _Criterion(
+        name, weight, len(covered) / len(seeker), reasons=covered, shared=bool(covered)
+    )
+    if uncovered:
+        code = f"they_lack_your_{kind}" if viewer_seeks else f"their_{kind}_elsewhere"
+        criterion.missing.append(_Part(code, {"areas": uncovered}, 1.0))
+    return criterion
+
+
+def _window_fit(
+    window: tuple[str, ...], points: tuple[StagePoint, ...]
+) -> tuple[float, StagePoint, int]:
+    """Best credit of any stage point against a window, the point, and its distance."""
+    ranks = [ladder.STAGE_RANK[s] for s in window]
+    best: tuple[float, StagePoint, int] | None = None
+    for point in points:
+        rank = ladder.STAGE_RANK[point.stage]
+        distance = min(abs(rank - r) for r in ranks)
+        credit = STAGE_CREDIT[distance] if distance < len(STAGE_CREDIT) else 0.0
+        if best is None or credit > best[0]:
+            best = (credit, point, distance)
+    assert best is not None
+    return best
+
+
+def _stage(viewer: Features, candidate: Features, weight: float) -> _Criterion | None:
+    """Does a stage window on either side take the other side's assets? (mutual)"""
+    sides = []
+    if candidate.window and viewer.stages:
+        sides.append(("theirs", *_window_fit(candidate.window, viewer.stages), candidate.window))
+    if viewer.window and candidate.stages:
+        sides.append(("yours", *_window_fit(viewer.window, candidate.stages), viewer.window))
+    if not sides:
+        return None
+    side, credit, point, distance, window = max(sides, key=lambda s: s[1])
+    params = {
+        "window": list(window),
+        "asset": point.asset,
+        "stage": point.stage,
+        "lead": point.is_lead,
+    }
+    criterion = _Criterion("stage", weight, credit, substantive=False)
+    if credit == 1:
+        criterion.reasons.append(_Part(f"{side}_window_fits", params, 1.0))
+    else:
+        lead = (viewer if side == "theirs" else candidate).stages[0]
+        if credit > 0:
+            near = dict(params, steps=distance)
+            criterion.reasons.append(_Part(f"{side}_window_near", near, 1.0))
+        outside = {"window": list(window), "asset": lead.asset, "stage": lead.stage}
+        criterion.missing.append(_Part(f"{side}_window_misses", outside, 1.0))
+    return criterion
+
+
+def _serve(needy: Features, provider: Features) -> tuple[float, dict, list[str]]:
+    """Value of a provider's services for the needy side, what it covers, the top gaps."""
+    covered = {s: n for s, n in needy.needs.items() if s in provider.services}
+    value = min(1.0, sum(n.weight for n in covered.values()) / SERVICE_SATURATION)
+    gaps = sorted(
+        (s for s, n in needy.needs.items() if s not in covered and n.weight >= 1), key=str
+    )
+    return value, covered, gaps
+
+
+def _services(viewer: Features, candidate: Features, weight: float) -> _Criterion | None:
+    """Does a provider on either side offer what the other side's next milestone needs?"""
+    sides = []
+    if candidate.provider and viewer.needs_known:
+        sides.append(("they", viewer, *_serve(viewer, candidate)))
+    if viewer.provider and candidate.needs_known:
+        sides.append(("you", candidate, *_serve(candidate, viewer)))
+    if not sides:
+        return None
+    side, needy, value, covered, gaps = max(sides, key=lambda s: s[2])
+    criterion = _Criterion("services", weight, value, shared=bool(covered))
+    code = "they_offer_what_you_need" if side == "they" else "you_offer_what_they_need"
+    total = sum(n.weight for n in covered.values())
+    groups: dict[tuple[str, str, str | None], list[str]] = {}
+    for service, need in covered.items():
+        groups.setdefault((need.because, need.code, need.asset), []).append(service)
+    for (because, cause, asset), services in sorted(groups.items(), key=str):
+        share = sum(covered[s].weight for s in services) / total
+        params = {"services": sorted(services), "because": because, "cause": cause, "asset": asset}
+        criterion.reasons.append(_Part(code, params, share))
+    if value < 1 and gaps:
+        lead = needy.stages[0]
+        code = "they_lack_what_you_need" if side == "they" else "you_lack_what_they_need"
+        params = {"services": gaps, "stage": lead.stage, "asset": lead.asset}
+        criterion.missing.append(_Part(code, params, 1.0))
+    return criterion
+
+
+def _direction(
+    seeker: Features,
+    other: Features,
+    mutual: list[_Criterion],
+    weights: Weights,
+    taxonomy: Taxonomy,
+    viewer_seeks: bool,
+) -> _Direction:
+    """What `seeker` gets from `other`, 0–1."""
+    criteria: list[_Criterion] = []
+    if seeker.seeks and weights.deal:
+        criteria.append(_deal(seeker, other, weights.deal, viewer_seeks))
+    if seeker.modalities and weights.modality:
+        criteria.append(
+            _coverage(
+                seeker.modalities,
+                other.modalities,
+                "modality",
+                weights.modality,
+                viewer_seeks,
+                taxonomy,
+            )
+        )
+    if seeker.areas and other.kind not in AREA_AGNOSTIC_KINDS and weights.therapeutic_area:
+        criteria.append(
+            _coverage(
+                seeker.areas,
+                other.areas,
+                "therapeutic_area",
+                weights.therapeutic_area,
+                viewer_seeks,
+                taxonomy,
+            )
+        )
+    criteria.extend(c for c in mutual if c.weight)
+    substantive = [c for c in criteria if c.substantive]
+    if not substantive:
+        # The seeking side states nothing to match on: count its side as neutral.
+        neutral = weights.deal or 1.0
+        total = neutral + sum(c.weight for c in criteria)
+        value = (NEUTRAL * neutral + sum(c.weight * c.value for c in criteria)) / total
+        return _Direction(value, criteria, neutral_weight=neutral)
+    if not any(c.shared for c in substantive):
+        return _Direction(0.0, criteria)
+    total = sum(c.weight for c in criteria)
+    return _Direction(sum(c.weight * c.value for c in criteria) / total, criteria)
+
+
+def is_cross_border(a: OrgData | Features, b: OrgData | Features) -> bool:
+    return {a.country, b.country} == {"KR", "JP"}
+
+
+def eligible(viewer: OrgData, candidate: OrgData, weights: Weights) -> bool:
+    """Pairs that are suggested at all: not itself, and not the same kind unless allowed."""
+    if viewer.key == candidate.key:
+        return False
+    return weights.include_same_kind or viewer.kind != candidate.kind
+
+
+def _merge(parts: Iterable[Reason]) -> tuple[Reason, ...]:
+    merged: dict[tuple[str, str], Reason] = {}
+    for part in parts:
+        key = part.identity
+        if key in merged:
+            merged[key] = replace(merged[key], points=merged[key].points + part.points)
+        else:
+            merged[key] = part
+    return tuple(
+        sorted(
+            (r for r in merged.values() if r.points > 1e-9),
+            key=lambda r: (-r.points, r.code, r.identity[1]),
+        )
+    )
+
+
+def _score_views(
+    viewer: Features, candidate: Features, weights: Weights, taxonomy: Taxonomy
+) -> Match:
+    mutual = [
+        c
+        for c in (
+            _stage(viewer, candidate, weights.stage),
+            _services(viewer, candidate, weights.services),
+        )
+        if c is not None
+    ]
+    forward = _direction(viewer, candidate, mutual, weights, taxonomy, viewer_seeks=True)
+    backward = _direction(candidate, viewer, mutual, weights, taxonomy, viewer_seeks=False)
+    x, y = forward.value, backward.value
+    if not (forward.substance or backward.substance):
+        x = y = 0.0  # two sides that only state nothing have nothing in common
+    harmonic = 2 * x * y / (x + y) if x > 0 and y > 0 else 0.0
+    # harmonic = a·x + b·y with a = y/(x+y), b = x/(x+y): how the points split per side
+    coefficients = (y / (x + y), x / (x + y)) if harmonic > 0 else (0.5, 0.5)
+    # A Korea–Japan pair keeps the whole score, any other pair 1/(1 + bonus) of it: the bonus
+    # reorders pairs without pushing strong cross-border ones against a ceiling.
+    scale = 100 / (1 + weights.cross_border_bonus / 100)
+    cross_border = is_cross_border(viewer, candidate)
+    score = 100 * harmonic if cross_border else scale * harmonic
+    reasons: list[Reason] = []
+    missing: list[Reason] = []
+    for direction, coefficient, side in zip(
+        (forward, backward), coefficients, ("you", "they"), strict=True
+    ):
+        total = sum(c.weight for c in direction.criteria) + direction.neutral_weight
+        for criterion in direction.criteria:
+            earned = scale * coefficient * criterion.weight * criterion.value / total
+            lost = scale * coefficient * criterion.weight * (1 - criterion.value) / total
+            if harmonic > 0:
+                reasons.extend(
+                    Reason(p.code, p.params, earned * p.share) for p in criterion.reasons
+                )
+            missing.extend(Reason(p.code, p.params, lost * p.share) for p in criterion.missing)
+        if direction.neutral_weight and harmonic > 0:
+            earned = scale * coefficient * NEUTRAL * direction.neutral_weight / total
+            reasons.append(Reason(f"{side}_state_no_wants", {}, earned))
+    if harmonic == 0:
+        if forward.value == 0 and backward.value == 0:
+            code = "nothing_in_common"
+        elif forward.value == 0:
+            code = "nothing_for_you"
+        else:
+            code = "nothing_for_them"
+        missing.insert(0, Reason(code, {}, 100.0))
+    elif cross_border:
+        reasons.append(Reason("cross_border", {}, (100 - scale) * harmonic))
+    elif weights.cross_border_bonus:
+        missing.append(Reason("not_cross_border", {}, (100 - scale) * harmonic))
+    return Match(
+        score=score,
+        reasons=_merge(_fold_deals(reasons)),
+        missing=_merge(missing),
+        forward=x,
+        backward=y,
+    )
+
+
+def _fold_deals(reasons: list[Reason]) -> list[Reason]:
+    """'Both look for joint research' says nothing new when another reason names it: add
+    its points there instead."""
+    named: dict[str, int] = {}
+    for index, reason in enumerate(reasons):
+        if reason.code in ("offers_what_you_seek", "seeks_what_you_offer"):
+            for deal in reason.params["deals"]:
+                named.setdefault(deal, index)
+    folded = list(reasons)
+    for index, reason in enumerate(reasons):
+        if reason.code != "both_seek":
+            continue
+        deals = reason.params["deals"]
+        if deals and all(deal in named for deal in deals):
+            share = reason.points / len(deals)
+            for deal in deals:
+                target = named[deal]
+                folded[target] = replace(folded[target], points=folded[target].points + share)
+            folded[index] = replace(reason, points=0.0)
+    return folded
+
+
+def shares_science(one: Features, other: Features, taxonomy: Taxonomy) -> bool:
+    """A modality or therapeutic area of one side is, or sits under or over, one of the
+    other's."""
+    return any(taxonomy.related(s) & other.modalities for s in one.modalities) or any(
+        taxonomy.related(s) & other.areas for s in one.areas
+    )
+
+
+def _asset_features(org: OrgData, asset: AssetData, lead: str | None, taxonomy: Taxonomy):
+    found = features(asset_view(org, asset, taxonomy), taxonomy)
+    stages = tuple(replace(p, is_lead=p.asset == lead) for p in found.stages)
+    return replace(found, stages=stages)
+
+
+def score_pair(
+    viewer: OrgData, candidate: OrgData, taxonomy: Taxonomy, weights: Weights = Weights()
+) -> Match:
+    """How well `candidate` suits `viewer`, seen from the viewer's side.
+
+    The score is the best of the organization-level match and the match of each open asset
+    of either side against the other organization. It does not depend on which side views
+    (`score_pair(a, b).score == score_pair(b, a).score`); the reasons are worded for the viewer.
+    """
+    viewer_features = features(viewer, taxonomy)
+    candidate_features = features(candidate, taxonomy)
+    best = _score_views(viewer_features, candidate_features, weights, taxonomy)
+    asset_scores: list[tuple[str, str, float]] = []
+    via: tuple[str, str] | None = None
+    sides = (
+        ("yours", viewer, viewer_features),
+        ("theirs", candidate, candidate_features),
+    )
+    for side, org, org_features in sides:
+        lead = org_features.stages[0].asset if org_features.stages else None
+        for asset in org.open_assets:
+            seen = _asset_features(org, asset, lead, taxonomy)
+            other = candidate_features if side == "yours" else viewer_features
+            if not shares_science(seen, other, taxonomy):
+                continue  # an asset fits a partner only if they work on its science
+            if side == "yours":
+                match = _score_views(seen, candidate_features, weights, taxonomy)
+            else:
+                match = _score_views(viewer_features, seen, weights, taxonomy)
+            asset_scores.append((side, asset.name, match.score))
+            if match.score > best.score + 1e-9:
+                best, via = match, (side, asset.name)
+    asset_scores.sort(key=lambda s: (-s[2], s[0], s[1]))
+    return replace(best, via_asset=via, asset_scores=tuple(asset_scores))
