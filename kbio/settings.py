@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_countries",
     "kbio.core",
     "kbio.directory",
+    "kbio.matching",
 ]
 
 MIDDLEWARE = [

@@ -12,5 +12,7 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    # Before any catch-all of the directory under organizations/.
+    path("", include("kbio.matching.urls")),
     prefix_default_language=False,
 )

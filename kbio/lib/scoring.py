@@ -250,7 +250,8 @@ class Need:
     weight: float
     because: str  # "stage" or "modality"
     code: str  # the stage or modality that creates the need
-    asset: str | None
+    asset: str | None  # the asset that needs it; None for the organization's lead programme
+    stage: str  # the stage of that asset (or programme)
 
 
 @dataclass(frozen=True)
@@ -298,17 +299,17 @@ def features(org: OrgData, taxonomy: Taxonomy) -> Features:
     if staged:
         for asset in staged:
             for service, weight in STAGE_NEEDS.get(asset.stage, {}).items():
-                add(service, Need(weight, "stage", asset.stage, asset.name))
+                add(service, Need(weight, "stage", asset.stage, asset.name, asset.stage))
             if asset.stage in _MANUFACTURING_STAGES:
                 for service, weight in MODALITY_NEEDS.get(asset.modality, {}).items():
-                    add(service, Need(weight, "modality", asset.modality, asset.name))
+                    add(service, Need(weight, "modality", asset.modality, asset.name, asset.stage))
     elif points and org.kind in DEVELOPER_KINDS:
         for service, weight in STAGE_NEEDS.get(org.lead_stage, {}).items():
-            add(service, Need(weight, "stage", org.lead_stage, None))
+            add(service, Need(weight, "stage", org.lead_stage, None, org.lead_stage))
         if org.lead_stage in _MANUFACTURING_STAGES:
             for modality in sorted(by_kind[MODALITY]):
                 for service, weight in MODALITY_NEEDS.get(modality, {}).items():
-                    add(service, Need(weight, "modality", modality, None))
+                    add(service, Need(weight, "modality", modality, None, org.lead_stage))
     return Features(
         kind=org.kind,
         country=org.country,
@@ -481,41 +482,45 @@ def _stage(viewer: Features, candidate: Features, weight: float) -> _Criterion |
     return criterion
 
 
-def _serve(needy: Features, provider: Features) -> tuple[float, dict, list[str]]:
-    """Value of a provider's services for the needy side, what it covers, the top gaps."""
+def _serve(needy: Features, provider: Features) -> tuple[float, dict[str, Need], dict[str, Need]]:
+    """Value of a provider's services for the needy side, what it covers, the pressing gaps."""
     covered = {s: n for s, n in needy.needs.items() if s in provider.services}
     value = min(1.0, sum(n.weight for n in covered.values()) / SERVICE_SATURATION)
-    gaps = sorted(
-        (s for s, n in needy.needs.items() if s not in covered and n.weight >= 1), key=str
-    )
+    gaps = {s: n for s, n in needy.needs.items() if s not in covered and n.weight >= 1}
     return value, covered, gaps
+
+
+def _by_asset(needs: Mapping[str, Need], code: str) -> list[_Part]:
+    """One part per asset (or lead programme), its services most pressing first."""
+    groups: dict[tuple[str, str], list[str]] = {}
+    for service, need in needs.items():
+        groups.setdefault((need.asset or "", need.stage), []).append(service)
+    total = sum(n.weight for n in needs.values())
+    parts = []
+    for (asset, stage), services in sorted(groups.items()):
+        services.sort(key=lambda s: (-needs[s].weight, s))
+        share = sum(needs[s].weight for s in services) / total
+        params = {"services": services, "asset": asset or None, "stage": stage}
+        parts.append(_Part(code, params, share))
+    return parts
 
 
 def _services(viewer: Features, candidate: Features, weight: float) -> _Criterion | None:
     """Does a provider on either side offer what the other side's next milestone needs?"""
     sides = []
     if candidate.provider and viewer.needs_known:
-        sides.append(("they", viewer, *_serve(viewer, candidate)))
+        sides.append(("they", *_serve(viewer, candidate)))
     if viewer.provider and candidate.needs_known:
-        sides.append(("you", candidate, *_serve(candidate, viewer)))
+        sides.append(("you", *_serve(candidate, viewer)))
     if not sides:
         return None
-    side, needy, value, covered, gaps = max(sides, key=lambda s: s[2])
+    side, value, covered, gaps = max(sides, key=lambda s: s[1])
     criterion = _Criterion("services", weight, value, shared=bool(covered))
     code = "they_offer_what_you_need" if side == "they" else "you_offer_what_they_need"
-    total = sum(n.weight for n in covered.values())
-    groups: dict[tuple[str, str, str | None], list[str]] = {}
-    for service, need in covered.items():
-        groups.setdefault((need.because, need.code, need.asset), []).append(service)
-    for (because, cause, asset), services in sorted(groups.items(), key=str):
-        share = sum(covered[s].weight for s in services) / total
-        params = {"services": sorted(services), "because": because, "cause": cause, "asset": asset}
-        criterion.reasons.append(_Part(code, params, share))
+    criterion.reasons.extend(_by_asset(covered, code))
     if value < 1 and gaps:
-        lead = needy.stages[0]
         code = "they_lack_what_you_need" if side == "they" else "you_lack_what_they_need"
-        params = {"services": gaps, "stage": lead.stage, "asset": lead.asset}
-        criterion.missing.append(_Part(code, params, 1.0))
+        criterion.missing.extend(_by_asset(gaps, code))
     return criterion
 
 
@@ -726,3 +731,21 @@ def score_pair(
                 best, via = match, (side, asset.name)
     asset_scores.sort(key=lambda s: (-s[2], s[0], s[1]))
     return replace(best, via_asset=via, asset_scores=tuple(asset_scores))
+
+
+def score_asset(
+    viewer: OrgData,
+    asset: AssetData,
+    candidate: OrgData,
+    taxonomy: Taxonomy,
+    weights: Weights = Weights(),
+) -> Match:
+    """How well `candidate` suits one asset of the viewer (0 unless they share its science)."""
+    own = features(viewer, taxonomy)
+    lead = own.stages[0].asset if own.stages else None
+    seen = _asset_features(viewer, asset, lead, taxonomy)
+    other = features(candidate, taxonomy)
+    if not shares_science(seen, other, taxonomy):
+        nothing = Reason("nothing_in_common", {}, 100.0)
+        return Match(0.0, (), (nothing,), 0.0, 0.0, via_asset=("yours", asset.name))
+    return replace(_score_views(seen, other, weights, taxonomy), via_asset=("yours", asset.name))

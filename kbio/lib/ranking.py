@@ -1,0 +1,368 @@
+"""Rank every candidate for one organization at once (no Django).
+
+`kbio.lib.scoring.score_pair` explains one pair; ranking 10,000 candidates with it one by one
+takes too long for a page view. `Population` turns every organization (and every open asset
+seen as its own row) into integer bitsets and arrays once, and then scores one viewer
+against all rows with whole-array operations: the same arithmetic as `scoring`, criterion by
+criterion, so both give the same numbers (a property test checks it on random populations).
+The page then asks `scoring` for the reasons of the few rows it shows.
+
+Each kind of focus area (modality, therapeutic area, service) and the partnership types get
+their own 64-bit space: a taxonomy with more than 64 entries of one kind needs wider masks.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kbio.lib import scoring
+from kbio.lib import stages as ladder
+from kbio.lib.scoring import Features, OrgData, Taxonomy, Weights
+
+_LADDER = ladder.STAGE_ORDER
+_FAR = 99  # distance from a stage to a window that does not exist
+
+
+class _Bits:
+    """Stable bit positions for slugs; 64 at most."""
+
+    def __init__(self, slugs: Iterable[str], what: str):
+        ordered = sorted(set(slugs))
+        if len(ordered) > 64:
+            raise ValueError(f"More than 64 {what}: the ranking masks hold 64 bits.")
+        self.bit = {slug: np.uint64(1) << np.uint64(i) for i, slug in enumerate(ordered)}
+        self.index = {slug: i for i, slug in enumerate(ordered)}
+
+    def mask(self, slugs: Iterable[str]) -> np.uint64:
+        value = np.uint64(0)
+        for slug in slugs:
+            value |= self.bit.get(slug, np.uint64(0))
+        return value
+
+
+@dataclass
+class _Rows:
+    """Features of many rows (organizations or asset views) as parallel arrays."""
+
+    kind: np.ndarray  # int16 codes
+    korea_japan: np.ndarray  # int8: 1 Korea, 2 Japan, 0 other
+    modalities: np.ndarray  # uint64 masks
+    areas: np.ndarray
+    services: np.ndarray  # uint64 mask of service focus areas
+    modality_reach: np.ndarray  # uint64: areas related to any of the row's modalities
+    area_reach: np.ndarray
+    n_modalities: np.ndarray  # int64
+    n_areas: np.ndarray
+    seeks: np.ndarray  # uint64 masks of partnership types
+    offers: np.ndarray
+    takes: np.ndarray  # offers, plus the two-party deals it seeks
+    has_window: np.ndarray  # bool
+    window_distance: np.ndarray  # (rows, ladder) int16: steps from each stage to the window
+    has_stages: np.ndarray  # bool
+    stage_points: np.ndarray  # (rows, ladder) bool: stages of its open assets (or lead)
+    needs: np.ndarray  # (rows, services) float64
+    needs_known: np.ndarray  # bool
+    provider: np.ndarray  # bool
+    area_agnostic: np.ndarray  # bool: its therapeutic areas are not asked for (CRO/CDMO)
+
+    def __len__(self) -> int:
+        return len(self.kind)
+
+    def take(self, index) -> _Rows:
+        return _Rows(**{name: value[index] for name, value in vars(self).items()})
+
+
+class Population:
+    """Every active organization, ready to be ranked against any viewer."""
+
+    def __init__(self, orgs: Sequence[OrgData], taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        self.orgs = list(orgs)
+        self.keys = np.array([org.key for org in self.orgs], dtype=np.int64)
+        self.row_of = {org.key: row for row, org in enumerate(self.orgs)}
+        by_kind: dict[str, list[str]] = {}
+        for slug, kind in taxonomy.kinds.items():
+            by_kind.setdefault(kind, []).append(slug)
+        self._modality_bits = _Bits(by_kind.get(scoring.MODALITY, ()), "modalities")
+        self._area_bits = _Bits(by_kind.get(scoring.THERAPEUTIC_AREA, ()), "therapeutic areas")
+        self._service_bits = _Bits(by_kind.get(scoring.SERVICE, ()), "services")
+        deals = {d for org in self.orgs for d in org.seeks | org.offers} | scoring.MUTUAL_DEALS
+        self._deal_bits = _Bits(deals, "partnership types")
+        self._mutual = self._deal_bits.mask(scoring.MUTUAL_DEALS)
+        self._kinds: dict[str, int] = {}
+        self.rows = self._rows([scoring.features(org, taxonomy) for org in self.orgs])
+        views, owners = [], []
+        for row, org in enumerate(self.orgs):
+            for asset in org.open_assets:
+                views.append(scoring.features(scoring.asset_view(org, asset, taxonomy), taxonomy))
+                owners.append(row)
+        self.asset_rows = self._rows(views)
+        self.asset_owner = np.array(owners, dtype=np.int64)
+
+    # -- building ----------------------------------------------------------------------------
+
+    def _kind_code(self, kind: str) -> int:
+        return self._kinds.setdefault(kind, len(self._kinds))
+
+    def _reach(self, slugs: Iterable[str], bits: _Bits) -> np.uint64:
+        related: set[str] = set()
+        for slug in slugs:
+            related |= self.taxonomy.related(slug)
+        return bits.mask(related)
+
+    def _rows(self, rows: Sequence[Features]) -> _Rows:
+        n = len(rows)
+        services = self._service_bits.index
+        rungs = len(_LADDER)
+        window_distance = np.full((n, rungs), _FAR, dtype=np.int16)
+        stage_points = np.zeros((n, rungs), dtype=bool)
+        needs = np.zeros((n, max(len(services), 1)), dtype=np.float64)
+        for i, f in enumerate(rows):
+            if f.window:
+                ranks = np.array([ladder.STAGE_RANK[s] for s in f.window])
+                window_distance[i] = np.abs(np.arange(rungs)[:, None] - ranks[None, :]).min(1)
+            for point in f.stages:
+                stage_points[i, ladder.STAGE_RANK[point.stage]] = True
+            for service, need in f.needs.items():
+                if service in services:
+                    needs[i, services[service]] = need.weight
+        seeks = np.array([self._deal_bits.mask(f.seeks) for f in rows], dtype=np.uint64)
+        offers = np.array([self._deal_bits.mask(f.offers) for f in rows], dtype=np.uint64)
+        return _Rows(
+            kind=np.array([self._kind_code(f.kind) for f in rows], dtype=np.int16),
+            korea_japan=np.array(
+                [{"KR": 1, "JP": 2}.get(f.country, 0) for f in rows], dtype=np.int8
+            ),
+            modalities=np.array(
+                [self._modality_bits.mask(f.modalities) for f in rows], dtype=np.uint64
+            ),
+            areas=np.array([self._area_bits.mask(f.areas) for f in rows], dtype=np.uint64),
+            services=np.array([self._service_bits.mask(f.services) for f in rows], dtype=np.uint64),
+            modality_reach=np.array(
+                [self._reach(f.modalities, self._modality_bits) for f in rows], dtype=np.uint64
+            ),
+            area_reach=np.array(
+                [self._reach(f.areas, self._area_bits) for f in rows], dtype=np.uint64
+            ),
+            n_modalities=np.array([len(f.modalities) for f in rows], dtype=np.int64),
+            n_areas=np.array([len(f.areas) for f in rows], dtype=np.int64),
+            seeks=seeks,
+            offers=offers,
+            takes=offers | (seeks & self._mutual),
+            has_window=np.array([bool(f.window) for f in rows], dtype=bool),
+            window_distance=window_distance,
+            has_stages=np.array([bool(f.stages) for f in rows], dtype=bool),
+            stage_points=stage_points,
+            needs=needs,
+            needs_known=np.array([f.needs_known for f in rows], dtype=bool),
+            provider=np.array([f.provider for f in rows], dtype=bool),
+            area_agnostic=np.array(
+                [f.kind in scoring.AREA_AGNOSTIC_KINDS for f in rows], dtype=bool
+            ),
+        )
+
+    def features_of(self, org: OrgData) -> _Rows:
+        """The viewer row followed by one row per open asset of the viewer."""
+        views = [scoring.features(org, self.taxonomy)]
+        views += [
+            scoring.features(scoring.asset_view(org, asset, self.taxonomy), self.taxonomy)
+            for asset in org.open_assets
+        ]
+        return self._rows(views)
+
+    # -- scoring -----------------------------------------------------------------------------
+
+    def scores(self, viewer: OrgData, weights: Weights, candidates: np.ndarray | None = None):
+        """Score of `viewer` with every organization (0–100), the best of the organization
+        level and every open asset of either side; -1 where the pair is not suggested (itself,
+        the same kind unless allowed, or outside `candidates`, a boolean mask)."""
+        own = self.features_of(viewer)
+        best = _pair_scores(own.take([0]), self.rows, weights, self._mutual)
+        for i in range(1, len(own)):
+            view = own.take([i])
+            scored = _pair_scores(view, self.rows, weights, self._mutual)
+            scored[~_shares_science(view, self.rows)] = 0.0
+            np.maximum(best, scored, out=best)
+        if len(self.asset_rows):
+            scored = _pair_scores(own.take([0]), self.asset_rows, weights, self._mutual)
+            scored[~_shares_science(own.take([0]), self.asset_rows, reverse=True)] = 0.0
+            np.maximum.at(best, self.asset_owner, scored)
+        return self._exclude(best, viewer, weights, candidates)
+
+    def asset_scores(
+        self,
+        viewer: OrgData,
+        asset: scoring.AssetData,
+        weights: Weights,
+        candidates: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """Score of one asset of `viewer` with every organization (`scoring.score_asset`)."""
+        view = self._rows(
+            [scoring.features(scoring.asset_view(viewer, asset, self.taxonomy), self.taxonomy)]
+        )
+        scored = _pair_scores(view, self.rows, weights, self._mutual)
+        scored[~_shares_science(view, self.rows)] = 0.0
+        return self._exclude(scored, viewer, weights, candidates)
+
+    def _exclude(self, scores, viewer: OrgData, weights: Weights, candidates) -> np.ndarray:
+        excluded = self.keys == viewer.key
+        if not weights.include_same_kind:
+            excluded |= self.rows.kind == self._kind_code(viewer.kind)
+        if candidates is not None:
+            excluded |= ~candidates
+        scores[excluded] = -1.0
+        return scores
+
+    def top(
+        self,
+        viewer: OrgData,
+        weights: Weights,
+        limit: int | None = None,
+        candidates: np.ndarray | None = None,
+        minimum: float = 0.0,
+        asset: scoring.AssetData | None = None,
+    ) -> list[tuple[OrgData, float]]:
+        """Suggestions scoring above zero (and at least `minimum`), best first, ties in the
+        order of `self.orgs`; for one asset of the viewer when `asset` is given."""
+        if asset is None:
+            scores = self.scores(viewer, weights, candidates)
+        else:
+            scores = self.asset_scores(viewer, asset, weights, candidates)
+        # Rounding makes ties exact, so equal scores keep the population order.
+        rounded = np.round(scores, 9)
+        keep = np.flatnonzero((rounded > 0) & (rounded >= minimum))
+        order = keep[np.argsort(-rounded[keep], kind="stable")]
+        if limit is not None:
+            order = order[:limit]
+        return [(self.orgs[row], float(scores[row])) for row in order]
+
+
+def _popcount(values: np.ndarray) -> np.ndarray:
+    return np.bitwise_count(values).astype(np.int64)
+
+
+def _shares_science(view: _Rows, rows: _Rows, reverse: bool = False) -> np.ndarray:
+    """`scoring.shares_science(view, row)` for every row (or `(row, view)` when reverse)."""
+    if reverse:
+        return ((rows.modalities & view.modality_reach[0]) != 0) | (
+            (rows.areas & view.area_reach[0]) != 0
+        )
+    return ((view.modalities[0] & rows.modality_reach) != 0) | (
+        (view.areas[0] & rows.area_reach) != 0
+    )
+
+
+_STAGE_CREDIT = np.zeros(_FAR + 1, dtype=np.float64)
+_STAGE_CREDIT[: len(scoring.STAGE_CREDIT)] = scoring.STAGE_CREDIT
+_DEAL_CREDIT = np.array(scoring.DEAL_CREDIT, dtype=np.float64)
+
+
+def _pair_scores(viewer: _Rows, rows: _Rows, weights: Weights, mutual: np.uint64) -> np.ndarray:
+    """`scoring._score_views(viewer, row).score` for every row, as arrays."""
+    n = len(rows)
+    v = viewer  # a single row: index [0]
+
+    # Stage fit, counted on both sides: their window against our stages, ours against theirs.
+    theirs_applies = rows.has_window & v.has_stages[0]
+    own_stages = np.flatnonzero(v.stage_points[0])
+    if len(own_stages):
+        theirs_credit = _STAGE_CREDIT[rows.window_distance[:, own_stages].min(axis=1)]
+    else:
+        theirs_credit = np.zeros(n)
+    yours_applies = v.has_window[0] & rows.has_stages
+    distance = np.where(rows.stage_points, v.window_distance[0][None, :], _FAR).min(axis=1)
+    yours_credit = _STAGE_CREDIT[distance]
+    stage_applies = (theirs_applies | yours_applies) & (weights.stage != 0)
+    stage_value = np.maximum(
+        np.where(theirs_applies, theirs_credit, 0.0), np.where(yours_applies, yours_credit, 0.0)
+    )
+
+    # Services, counted on both sides: their services for our needs, ours for theirs.
+    they_serve = rows.provider & v.needs_known[0]
+    has_service = (
+        (rows.services[:, None] >> np.arange(rows.needs.shape[1], dtype=np.uint64)) & 1
+    ).astype(np.float64)
+    they_value = np.minimum(1.0, has_service @ v.needs[0] / scoring.SERVICE_SATURATION)
+    we_serve = v.provider[0] & rows.needs_known
+    own_services = ((v.services[0] >> np.arange(rows.needs.shape[1], dtype=np.uint64)) & 1).astype(
+        np.float64
+    )
+    we_value = np.minimum(1.0, rows.needs @ own_services / scoring.SERVICE_SATURATION)
+    services_applies = (they_serve | we_serve) & (weights.services != 0)
+    services_value = np.maximum(
+        np.where(they_serve, they_value, 0.0), np.where(we_serve, we_value, 0.0)
+    )
+
+    mutual_weight = np.where(stage_applies, weights.stage, 0.0) + np.where(
+        services_applies, weights.services, 0.0
+    )
+    mutual_points = np.where(stage_applies, weights.stage * stage_value, 0.0) + np.where(
+        services_applies, weights.services * services_value, 0.0
+    )
+    services_shared = services_applies & (services_value > 0)
+
+    def direction(seeker: _Rows, other: _Rows, seeker_is_viewer: bool):
+        """(value, substance) arrays of what `seeker` gets from `other`."""
+        total = mutual_weight.copy()
+        points = mutual_points.copy()
+        substantive = services_applies.copy()
+        shared = services_shared.copy()
+        if weights.deal:
+            applies = np.broadcast_to(seeker.seeks != 0, (n,))
+            matched = _popcount(seeker.seeks & other.takes)
+            total += np.where(applies, weights.deal, 0.0)
+            points += np.where(applies, weights.deal * _DEAL_CREDIT[np.minimum(matched, 2)], 0.0)
+            substantive |= applies
+            shared |= applies & (matched > 0)
+        for weight, mine, count, theirs, their_count, agnostic in (
+            (
+                weights.modality,
+                seeker.modalities,
+                seeker.n_modalities,
+                other.modality_reach,
+                other.n_modalities,
+                False,
+            ),
+            (
+                weights.therapeutic_area,
+                seeker.areas,
+                seeker.n_areas,
+                other.area_reach,
+                other.n_areas,
+                True,
+            ),
+        ):
+            if not weight:
+                continue
+            applies = np.broadcast_to(count > 0, (n,))
+            if agnostic:
+                applies = applies & ~other.area_agnostic
+            covered = _popcount(mine & theirs)
+            safe = np.maximum(count, 1)
+            value = np.where(their_count > 0, covered / safe, 1 / (count + 1))
+            total += np.where(applies, weight, 0.0)
+            points += np.where(applies, weight * value, 0.0)
+            substantive |= applies
+            shared |= applies & (covered > 0) & (their_count > 0)
+        neutral = weights.deal or 1.0
+        value = np.where(
+            substantive,
+            np.where(shared, points / np.where(total > 0, total, 1.0), 0.0),
+            (scoring.NEUTRAL * neutral + np.where(stage_applies, weights.stage * stage_value, 0.0))
+            / (neutral + np.where(stage_applies, weights.stage, 0.0)),
+        )
+        return value, shared
+
+    x, forward_substance = direction(v, rows, True)
+    y, backward_substance = direction(rows, v, False)
+    nothing = ~(forward_substance | backward_substance)
+    x = np.where(nothing, 0.0, x)
+    y = np.where(nothing, 0.0, y)
+    both = (x > 0) & (y > 0)
+    harmonic = np.where(both, 2 * x * y / np.where(both, x + y, 1.0), 0.0)
+    cross_border = (v.korea_japan[0] * rows.korea_japan) == 2
+    scale = 100 / (1 + weights.cross_border_bonus / 100)
+    return np.where(cross_border, 100 * harmonic, scale * harmonic)
