@@ -341,8 +341,10 @@ def _pair_scores(viewer: _Rows, rows: _Rows, weights: Weights, mutual: np.uint64
             if agnostic:
                 applies = applies & ~other.area_agnostic
             covered = _popcount(mine & theirs)
-            safe = np.maximum(count, 1)
-            value = np.where(their_count > 0, covered / safe, 1 / (count + 1))
+            breadth = np.maximum(np.minimum(count, scoring.BREADTH_CAP), 1)
+            value = np.where(
+                their_count > 0, np.minimum(1.0, covered / breadth), 0.5 / (breadth + 1)
+            )
             total += np.where(applies, weight, 0.0)
             points += np.where(applies, weight * value, 0.0)
             substantive |= applies

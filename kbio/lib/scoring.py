@@ -113,6 +113,9 @@ MODALITY_NEEDS: dict[str, dict[str, float]] = {
 # Modality needs apply until the product is on the market.
 _MANUFACTURING_STAGES = frozenset(ladder.STAGE_ORDER[: ladder.STAGE_ORDER.index("approved")])
 
+# A partner covering this many of your modalities (or therapeutic areas) covers you fully: a
+# pharma listing nine areas is not nine times less interested in each than one listing one.
+BREADTH_CAP = 3
 # Credit for one partnership type matched, and for two or more.
 DEAL_CREDIT = (0.0, 0.7, 1.0)
 # Credit for an asset inside a stage window, one step outside it, two steps outside.
@@ -274,9 +277,13 @@ class Features:
 
 def features(org: OrgData, taxonomy: Taxonomy) -> Features:
     slugs = set(org.focus_areas)
-    for asset in org.assets:
-        slugs.add(asset.modality)
-        slugs.update(asset.therapeutic_areas)
+    if org.kind in DEVELOPER_KINDS:
+        # A venture's pipeline is its science. A pharma's listed assets may be ones it is
+        # handing on (Takeda's cell-therapy platform): its interests are its focus areas,
+        # and each asset is matched on its own.
+        for asset in org.assets:
+            slugs.add(asset.modality)
+            slugs.update(asset.therapeutic_areas)
     by_kind: dict[str | None, set[str]] = {MODALITY: set(), THERAPEUTIC_AREA: set(), SERVICE: set()}
     for slug in slugs:
         by_kind.setdefault(taxonomy.kind(slug), set()).add(slug)
@@ -403,34 +410,36 @@ def _coverage(
 ) -> _Criterion:
     """How much of the seeker's science the other side works on (narrower/broader counts).
 
-    A side that names nothing of this kind may or may not cover the seeker: it gets the
-    credit of covering one area out of the seeker's areas plus one, which is never more than
-    naming one shared area would earn (so naming a shared area can only help), and more than
-    naming only other areas (a stated different focus is worse than an unknown one).
+    Coverage is the share of the seeker's areas the other side works on, counting up to
+    BREADTH_CAP of them. A side that names nothing of this kind may or may not cover the
+    seeker: it gets half of what one shared area would earn if it were added to both sides
+    (so naming a shared area can only help), and more than a side that names only other
+    areas (a stated different focus is worse than an unknown one).
     """
     kind = "modality" if name == "modality" else "area"
+    breadth = min(len(seeker), BREADTH_CAP)
     if not other:
         owner = "they" if viewer_seeks else "you"
-        criterion = _Criterion(name, weight, 1 / (len(seeker) + 1))
+        criterion = _Criterion(name, weight, 0.5 / (breadth + 1))
         criterion.reasons.append(_Part(f"{owner}_name_no_{kind}", {}, 1.0))
         criterion.missing.append(_Part(f"{owner}_name_no_{kind}", {}, 1.0))
         return criterion
     covered: list[_Part] = []
     uncovered = []
-    share = 1 / len(seeker)
     for slug in sorted(seeker):
         if slug in other:
-            covered.append(_Part(f"shared_{kind}", {"areas": sorted(seeker & other)}, share))
+            covered.append(_Part(f"shared_{kind}", {"areas": sorted(seeker & other)}, 0))
             continue
         related = sorted(taxonomy.related(slug) & other)
         if related:
             yours, theirs = (slug, related[0]) if viewer_seeks else (related[0], slug)
-            covered.append(_Part("related_focus", {"yours": yours, "theirs": theirs}, share))
+            covered.append(_Part("related_focus", {"yours": yours, "theirs": theirs}, 0))
         else:
             uncovered.append(slug)
-    criterion = _Criterion(
-        name, weight, len(covered) / len(seeker), reasons=covered, shared=bool(covered)
-    )
+    for part in covered:
+        part.share = 1 / len(covered)
+    value = min(1.0, len(covered) / breadth)
+    criterion = _Criterion(name, weight, value, reasons=covered, shared=bool(covered))
     if uncovered:
         code = f"they_lack_your_{kind}" if viewer_seeks else f"their_{kind}_elsewhere"
         criterion.missing.append(_Part(code, {"areas": uncovered}, 1.0))
