@@ -14,7 +14,7 @@ their own 64-bit space: a taxonomy with more than 64 entries of one kind needs w
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -92,6 +92,12 @@ class Population:
         deals = {d for org in self.orgs for d in org.seeks | org.offers} | scoring.MUTUAL_DEALS
         self._deal_bits = _Bits(deals, "partnership types")
         self._mutual = self._deal_bits.mask(scoring.MUTUAL_DEALS)
+        self._modality_related = [
+            self._reach([slug], self._modality_bits) for slug in self._modality_bits.index
+        ]
+        self._area_related = [
+            self._reach([slug], self._area_bits) for slug in self._area_bits.index
+        ]
         self._kinds: dict[str, int] = {}
         self.rows = self._rows([scoring.features(org, taxonomy) for org in self.orgs])
         views, owners = [], []
@@ -180,15 +186,19 @@ class Population:
         level and every open asset of either side; -1 where the pair is not suggested (itself,
         the same kind unless allowed, or outside `candidates`, a boolean mask)."""
         own = self.features_of(viewer)
-        best = _pair_scores(own.take([0]), self.rows, weights, self._mutual)
+        org = own.take([0])
+        best = _pair_scores(org, self.rows, weights, self._mutual)
         for i in range(1, len(own)):
             view = own.take([i])
-            scored = _pair_scores(view, self.rows, weights, self._mutual)
+            seen = self._with_common_ground(view, org, self.rows)
+            scored = _pair_scores(seen, self.rows, weights, self._mutual)
             scored[~_shares_science(view, self.rows)] = 0.0
             np.maximum(best, scored, out=best)
         if len(self.asset_rows):
-            scored = _pair_scores(own.take([0]), self.asset_rows, weights, self._mutual)
-            scored[~_shares_science(own.take([0]), self.asset_rows, reverse=True)] = 0.0
+            owners = self.rows.take(self.asset_owner)
+            seen = self._with_common_ground(self.asset_rows, owners, org)
+            scored = _pair_scores(org, seen, weights, self._mutual)
+            scored[~_shares_science(org, self.asset_rows, reverse=True)] = 0.0
             np.maximum.at(best, self.asset_owner, scored)
         return self._exclude(best, viewer, weights, candidates)
 
@@ -203,9 +213,29 @@ class Population:
         view = self._rows(
             [scoring.features(scoring.asset_view(viewer, asset, self.taxonomy), self.taxonomy)]
         )
-        scored = _pair_scores(view, self.rows, weights, self._mutual)
+        org = self._rows([scoring.features(viewer, self.taxonomy)])
+        seen = self._with_common_ground(view, org, self.rows)
+        scored = _pair_scores(seen, self.rows, weights, self._mutual)
         scored[~_shares_science(view, self.rows)] = 0.0
         return self._exclude(scored, viewer, weights, candidates)
+
+    def _with_common_ground(self, views: _Rows, owners: _Rows, others: _Rows) -> _Rows:
+        """`scoring.with_common_ground` for arrays: each asset view also carries the science
+        its organization shares with the other side (arrays broadcast: one view against many
+        others, or many views against one other)."""
+        modalities = owners.modalities & others.modalities
+        areas = owners.areas & others.areas
+        seen_modalities = views.modalities | modalities
+        seen_areas = views.areas | areas
+        return replace(
+            views,
+            modalities=seen_modalities,
+            areas=seen_areas,
+            modality_reach=views.modality_reach | _reach_of(modalities, self._modality_related),
+            area_reach=views.area_reach | _reach_of(areas, self._area_related),
+            n_modalities=_popcount(seen_modalities),
+            n_areas=_popcount(seen_areas),
+        )
 
     def _exclude(self, scores, viewer: OrgData, weights: Weights, candidates) -> np.ndarray:
         excluded = self.keys == viewer.key
@@ -233,7 +263,7 @@ class Population:
             scores = self.asset_scores(viewer, asset, weights, candidates)
         # Rounding makes ties exact, so equal scores keep the population order.
         rounded = np.round(scores, 9)
-        keep = np.flatnonzero((rounded > 0) & (rounded >= minimum))
+        keep = np.flatnonzero((rounded > 0) & (rounded >= round(minimum, 9)))
         order = keep[np.argsort(-rounded[keep], kind="stable")]
         if limit is not None:
             order = order[:limit]
@@ -242,6 +272,17 @@ class Population:
 
 def _popcount(values: np.ndarray) -> np.ndarray:
     return np.bitwise_count(values).astype(np.int64)
+
+
+def _reach_of(masks: np.ndarray, related: Sequence[np.uint64]) -> np.ndarray:
+    """For each mask, the union of the related areas of its bits."""
+    reach = np.zeros(masks.shape, dtype=np.uint64)
+    present = int(np.bitwise_or.reduce(masks)) if masks.size else 0
+    for bit, mask in enumerate(related):
+        if present >> bit & 1:
+            has = (masks >> np.uint64(bit)) & np.uint64(1)
+            reach |= np.where(has != 0, mask, np.uint64(0))
+    return reach
 
 
 def _shares_science(view: _Rows, rows: _Rows, reverse: bool = False) -> np.ndarray:

@@ -706,6 +706,17 @@ def _asset_features(org: OrgData, asset: AssetData, lead: str | None, taxonomy: 
     return replace(found, stages=stages)
 
 
+def with_common_ground(seen: Features, owner: Features, other: Features) -> Features:
+    """An asset view that also carries the science its organization shares with the other
+    side: what both organizations have in common stays common ground when one of them is
+    seen through an asset (and naming a shared area can only help the pair)."""
+    return replace(
+        seen,
+        modalities=seen.modalities | (owner.modalities & other.modalities),
+        areas=seen.areas | (owner.areas & other.areas),
+    )
+
+
 def score_pair(
     viewer: OrgData, candidate: OrgData, taxonomy: Taxonomy, weights: Weights = Weights()
 ) -> Match:
@@ -731,6 +742,7 @@ def score_pair(
             other = candidate_features if side == "yours" else viewer_features
             if not shares_science(seen, other, taxonomy):
                 continue  # an asset fits a partner only if they work on its science
+            seen = with_common_ground(seen, org_features, other)
             if side == "yours":
                 match = _score_views(seen, candidate_features, weights, taxonomy)
             else:
@@ -757,4 +769,5 @@ def score_asset(
     if not shares_science(seen, other, taxonomy):
         nothing = Reason("nothing_in_common", {}, 100.0)
         return Match(0.0, (), (nothing,), 0.0, 0.0, via_asset=("yours", asset.name))
+    seen = with_common_ground(seen, own, other)
     return replace(_score_views(seen, other, weights, taxonomy), via_asset=("yours", asset.name))
