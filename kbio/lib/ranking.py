@@ -298,7 +298,6 @@ def _shares_science(view: _Rows, rows: _Rows, reverse: bool = False) -> np.ndarr
 
 _STAGE_CREDIT = np.zeros(_FAR + 1, dtype=np.float64)
 _STAGE_CREDIT[: len(scoring.STAGE_CREDIT)] = scoring.STAGE_CREDIT
-_DEAL_CREDIT = np.array(scoring.DEAL_CREDIT, dtype=np.float64)
 
 
 def _pair_scores(viewer: _Rows, rows: _Rows, weights: Weights, mutual: np.uint64) -> np.ndarray:
@@ -345,19 +344,26 @@ def _pair_scores(viewer: _Rows, rows: _Rows, weights: Weights, mutual: np.uint64
     )
     services_shared = services_applies & (services_value > 0)
 
-    def direction(seeker: _Rows, other: _Rows, seeker_is_viewer: bool):
-        """(value, substance) arrays of what `seeker` gets from `other`."""
+    def direction(seeker: _Rows, other: _Rows) -> np.ndarray:
+        """What `seeker` gets from `other`, 0–1 (0 without anything real in common)."""
         total = mutual_weight.copy()
         points = mutual_points.copy()
-        substantive = services_applies.copy()
         shared = services_shared.copy()
         if weights.deal:
-            applies = np.broadcast_to(seeker.seeks != 0, (n,))
-            matched = _popcount(seeker.seeks & other.takes)
+            seeks, offers = _popcount(seeker.seeks), _popcount(seeker.offers)
+            met = _popcount(seeker.seeks & other.takes)
+            taken = _popcount(seeker.offers & other.seeks)
+            saturation = scoring.DEAL_SATURATION
+            seek_half = np.minimum(1.0, met / np.maximum(np.minimum(seeks, saturation), 1))
+            offer_half = np.minimum(1.0, taken / np.maximum(np.minimum(offers, saturation), 1))
+            halves = (seeks > 0).astype(np.float64) + (offers > 0)
+            value = (
+                np.where(seeks > 0, seek_half, 0.0) + np.where(offers > 0, offer_half, 0.0)
+            ) / (np.maximum(halves, 1))
+            applies = np.broadcast_to(halves > 0, (n,))
             total += np.where(applies, weights.deal, 0.0)
-            points += np.where(applies, weights.deal * _DEAL_CREDIT[np.minimum(matched, 2)], 0.0)
-            substantive |= applies
-            shared |= applies & (matched > 0)
+            points += np.where(applies, weights.deal * value, 0.0)
+            shared |= applies & ((met + taken) > 0)
         for weight, mine, count, theirs, their_count, agnostic in (
             (
                 weights.modality,
@@ -378,32 +384,23 @@ def _pair_scores(viewer: _Rows, rows: _Rows, weights: Weights, mutual: np.uint64
         ):
             if not weight:
                 continue
-            applies = np.broadcast_to(count > 0, (n,))
+            applies = np.ones(n, dtype=bool)
             if agnostic:
                 applies = applies & ~other.area_agnostic
             covered = _popcount(mine & theirs)
-            breadth = np.maximum(np.minimum(count, scoring.BREADTH_CAP), 1)
+            breadth = np.minimum(count, scoring.BREADTH_CAP)
+            known = (count > 0) & (their_count > 0)
             value = np.where(
-                their_count > 0, np.minimum(1.0, covered / breadth), 0.5 / (breadth + 1)
+                known, np.minimum(1.0, covered / np.maximum(breadth, 1)), 0.5 / (breadth + 1)
             )
             total += np.where(applies, weight, 0.0)
             points += np.where(applies, weight * value, 0.0)
-            substantive |= applies
-            shared |= applies & (covered > 0) & (their_count > 0)
-        neutral = weights.deal or 1.0
-        value = np.where(
-            substantive,
-            np.where(shared, points / np.where(total > 0, total, 1.0), 0.0),
-            (scoring.NEUTRAL * neutral + np.where(stage_applies, weights.stage * stage_value, 0.0))
-            / (neutral + np.where(stage_applies, weights.stage, 0.0)),
-        )
-        return value, shared
+            shared |= applies & (covered > 0) & known
+        value = np.where(shared, points / np.where(total > 0, total, 1.0), 0.0)
+        return value
 
-    x, forward_substance = direction(v, rows, True)
-    y, backward_substance = direction(rows, v, False)
-    nothing = ~(forward_substance | backward_substance)
-    x = np.where(nothing, 0.0, x)
-    y = np.where(nothing, 0.0, y)
+    x = direction(v, rows)
+    y = direction(rows, v)
     both = (x > 0) & (y > 0)
     harmonic = np.where(both, 2 * x * y / np.where(both, x + y, 1.0), 0.0)
     cross_border = (v.korea_japan[0] * rows.korea_japan) == 2

@@ -116,16 +116,13 @@ _MANUFACTURING_STAGES = frozenset(ladder.STAGE_ORDER[: ladder.STAGE_ORDER.index(
 # A partner covering this many of your modalities (or therapeutic areas) covers you fully: a
 # pharma listing nine areas is not nine times less interested in each than one listing one.
 BREADTH_CAP = 3
-# Credit for one partnership type matched, and for two or more.
-DEAL_CREDIT = (0.0, 0.7, 1.0)
+# Partnership types met (of those sought) or taken (of those offered) for full marks.
+DEAL_SATURATION = 2
 # Credit for an asset inside a stage window, one step outside it, two steps outside.
 STAGE_CREDIT = (1.0, 0.5, 0.25)
 # Needed-service weight at which a provider scores full marks (e.g. GLP toxicology,
 # pharmacology and bioanalysis for a preclinical asset).
 SERVICE_SATURATION = 2.5
-# The value of a side that states nothing to match on (no wants, no focus areas): neither for
-# nor against.
-NEUTRAL = 0.5
 
 
 @dataclass(frozen=True)
@@ -349,20 +346,15 @@ class _Criterion:
     value: float
     reasons: list[_Part] = field(default_factory=list)
     missing: list[_Part] = field(default_factory=list)
-    substantive: bool = True  # stage fit alone is not a reason to meet
-    shared: bool = False  # something real in common: a deal, shared science, a needed service
+    # Something real in common: a deal, shared science, a needed service (a stage fit alone
+    # is no reason to meet).
+    shared: bool = False
 
 
 @dataclass
 class _Direction:
     value: float
     criteria: list[_Criterion]
-    neutral_weight: float = 0.0  # > 0 when the seeking side states nothing to match on
-
-    @property
-    def substance(self) -> bool:
-        """Something real in common: a deal, shared science or a needed service."""
-        return any(c.shared for c in self.criteria)
 
 
 @dataclass(frozen=True)
@@ -381,22 +373,49 @@ def _names(slugs: Iterable[str]) -> list[str]:
 
 
 def _deal(seeker: Features, other: Features, weight: float, viewer_seeks: bool) -> _Criterion:
+    """What the seeking side wants in partnership types, in two halves: partners offering
+    what it seeks (or wanting the same two-party deal), and takers for what it offers. Each
+    half counts up to DEAL_SATURATION types; a side that states only one half is judged on it."""
     offered = seeker.seeks & other.offers
     both = (seeker.seeks & other.seeks & MUTUAL_DEALS) - offered
-    n = len(offered) + len(both)
-    criterion = _Criterion("deal", weight, DEAL_CREDIT[min(n, 2)], shared=n > 0)
-    if offered:
-        code = "offers_what_you_seek" if viewer_seeks else "seeks_what_you_offer"
-        criterion.reasons.append(_Part(code, {"deals": _names(offered)}, len(offered) / n))
-    if both:
-        criterion.reasons.append(_Part("both_seek", {"deals": _names(both)}, len(both) / n))
+    taken = seeker.offers & other.seeks
+    halves = []
+    if seeker.seeks:
+        met = len(offered) + len(both)
+        halves.append(min(1.0, met / min(len(seeker.seeks), DEAL_SATURATION)))
+    if seeker.offers:
+        halves.append(min(1.0, len(taken) / min(len(seeker.offers), DEAL_SATURATION)))
+    value = sum(halves) / len(halves)
+    criterion = _Criterion("deal", weight, value, shared=bool(offered or both or taken))
+    theirs, yours = "offers_what_you_seek", "seeks_what_you_offer"
+    seek_half = halves[0] if seeker.seeks else 0.0
+    offer_half = halves[-1] if seeker.offers else 0.0
+    total = seek_half + offer_half
+    met = len(offered) + len(both)
+    for deals, code, half, count in (
+        (offered, theirs if viewer_seeks else yours, seek_half, met),
+        (both, "both_seek", seek_half, met),
+        (taken, yours if viewer_seeks else theirs, offer_half, len(taken)),
+    ):
+        if deals and total:
+            share = half / total * len(deals) / count
+            criterion.reasons.append(_Part(code, {"deals": _names(deals)}, share))
     unmet = seeker.seeks - offered - both
-    if criterion.value < 1 and unmet:
-        if n == 0:
+    untaken = seeker.offers - taken
+    lost = (1 - seek_half) * bool(seeker.seeks) + (1 - offer_half) * bool(seeker.offers)
+    if seeker.seeks and seek_half < 1 and unmet:
+        if met == 0:
             code = "they_offer_nothing_you_seek" if viewer_seeks else "you_offer_nothing_they_seek"
         else:
             code = "they_lack_some_you_seek" if viewer_seeks else "you_lack_some_they_seek"
-        criterion.missing.append(_Part(code, {"deals": _names(unmet)}, 1.0))
+        criterion.missing.append(_Part(code, {"deals": _names(unmet)}, (1 - seek_half) / lost))
+    if seeker.offers and offer_half < 1 and untaken:
+        if not taken:
+            code = "they_seek_nothing_you_offer" if viewer_seeks else "you_seek_nothing_they_offer"
+        else:
+            code = "they_skip_some_you_offer" if viewer_seeks else "you_skip_some_they_offer"
+        share = (1 - offer_half) / lost
+        criterion.missing.append(_Part(code, {"deals": _names(untaken)}, share))
     return criterion
 
 
@@ -411,15 +430,17 @@ def _coverage(
     """How much of the seeker's science the other side works on (narrower/broader counts).
 
     Coverage is the share of the seeker's areas the other side works on, counting up to
-    BREADTH_CAP of them. A side that names nothing of this kind may or may not cover the
-    seeker: it gets half of what one shared area would earn if it were added to both sides
-    (so naming a shared area can only help), and more than a side that names only other
-    areas (a stated different focus is worse than an unknown one).
+    BREADTH_CAP of them. When either side names nothing of this kind, the fit is unknown:
+    half of what one shared area would earn if it were added to both sides (so naming a
+    shared area can only help), and more than naming only other areas (a stated different
+    focus is worse than an unknown one). A side that states little is not judged on less:
+    an empty profile must not look like a perfect fit.
     """
     kind = "modality" if name == "modality" else "area"
     breadth = min(len(seeker), BREADTH_CAP)
-    if not other:
-        owner = "they" if viewer_seeks else "you"
+    if not seeker or not other:
+        silent_viewer = not (seeker if viewer_seeks else other)
+        owner = "you" if silent_viewer else "they"
         criterion = _Criterion(name, weight, 0.5 / (breadth + 1))
         criterion.reasons.append(_Part(f"{owner}_name_no_{kind}", {}, 1.0))
         criterion.missing.append(_Part(f"{owner}_name_no_{kind}", {}, 1.0))
@@ -478,7 +499,7 @@ def _stage(viewer: Features, candidate: Features, weight: float) -> _Criterion |
         "stage": point.stage,
         "lead": point.is_lead,
     }
-    criterion = _Criterion("stage", weight, credit, substantive=False)
+    criterion = _Criterion("stage", weight, credit)
     if credit == 1:
         criterion.reasons.append(_Part(f"{side}_window_fits", params, 1.0))
     else:
@@ -543,9 +564,9 @@ def _direction(
 ) -> _Direction:
     """What `seeker` gets from `other`, 0–1."""
     criteria: list[_Criterion] = []
-    if seeker.seeks and weights.deal:
+    if (seeker.seeks or seeker.offers) and weights.deal:
         criteria.append(_deal(seeker, other, weights.deal, viewer_seeks))
-    if seeker.modalities and weights.modality:
+    if weights.modality:
         criteria.append(
             _coverage(
                 seeker.modalities,
@@ -556,7 +577,7 @@ def _direction(
                 taxonomy,
             )
         )
-    if seeker.areas and other.kind not in AREA_AGNOSTIC_KINDS and weights.therapeutic_area:
+    if other.kind not in AREA_AGNOSTIC_KINDS and weights.therapeutic_area:
         criteria.append(
             _coverage(
                 seeker.areas,
@@ -568,14 +589,7 @@ def _direction(
             )
         )
     criteria.extend(c for c in mutual if c.weight)
-    substantive = [c for c in criteria if c.substantive]
-    if not substantive:
-        # The seeking side states nothing to match on: count its side as neutral.
-        neutral = weights.deal or 1.0
-        total = neutral + sum(c.weight for c in criteria)
-        value = (NEUTRAL * neutral + sum(c.weight * c.value for c in criteria)) / total
-        return _Direction(value, criteria, neutral_weight=neutral)
-    if not any(c.shared for c in substantive):
+    if not any(c.shared for c in criteria):
         return _Direction(0.0, criteria)
     total = sum(c.weight for c in criteria)
     return _Direction(sum(c.weight * c.value for c in criteria) / total, criteria)
@@ -622,8 +636,6 @@ def _score_views(
     forward = _direction(viewer, candidate, mutual, weights, taxonomy, viewer_seeks=True)
     backward = _direction(candidate, viewer, mutual, weights, taxonomy, viewer_seeks=False)
     x, y = forward.value, backward.value
-    if not (forward.substance or backward.substance):
-        x = y = 0.0  # two sides that only state nothing have nothing in common
     harmonic = 2 * x * y / (x + y) if x > 0 and y > 0 else 0.0
     # harmonic = a·x + b·y with a = y/(x+y), b = x/(x+y): how the points split per side
     coefficients = (y / (x + y), x / (x + y)) if harmonic > 0 else (0.5, 0.5)
@@ -634,10 +646,8 @@ def _score_views(
     score = 100 * harmonic if cross_border else scale * harmonic
     reasons: list[Reason] = []
     missing: list[Reason] = []
-    for direction, coefficient, side in zip(
-        (forward, backward), coefficients, ("you", "they"), strict=True
-    ):
-        total = sum(c.weight for c in direction.criteria) + direction.neutral_weight
+    for direction, coefficient in zip((forward, backward), coefficients, strict=True):
+        total = sum(c.weight for c in direction.criteria)
         for criterion in direction.criteria:
             earned = scale * coefficient * criterion.weight * criterion.value / total
             lost = scale * coefficient * criterion.weight * (1 - criterion.value) / total
@@ -646,9 +656,6 @@ def _score_views(
                     Reason(p.code, p.params, earned * p.share) for p in criterion.reasons
                 )
             missing.extend(Reason(p.code, p.params, lost * p.share) for p in criterion.missing)
-        if direction.neutral_weight and harmonic > 0:
-            earned = scale * coefficient * NEUTRAL * direction.neutral_weight / total
-            reasons.append(Reason(f"{side}_state_no_wants", {}, earned))
     if harmonic == 0:
         if forward.value == 0 and backward.value == 0:
             code = "nothing_in_common"

@@ -110,12 +110,6 @@ REASONS = {
     ("you_offer_what_they_need", "no asset"): gettext_lazy(
         "You offer what their %(stage)s programme needs next: %(services)s"
     ),
-    "you_state_no_wants": gettext_lazy(
-        "You have not said what you look for, so your side counts as neutral"
-    ),
-    "they_state_no_wants": gettext_lazy(
-        "They have not said what they look for, so their side counts as neutral"
-    ),
     "cross_border": gettext_lazy("Korea–Japan cross-border pair"),
 }
 
@@ -123,6 +117,10 @@ REASONS = {
 MISSING = {
     "they_offer_nothing_you_seek": gettext_lazy("They offer none of what you seek: %(deals)s"),
     "you_offer_nothing_they_seek": gettext_lazy("You offer none of what they seek: %(deals)s"),
+    "they_seek_nothing_you_offer": gettext_lazy("They seek none of what you offer: %(deals)s"),
+    "you_seek_nothing_they_offer": gettext_lazy("You seek none of what they offer: %(deals)s"),
+    "they_skip_some_you_offer": gettext_lazy("Of what you offer, they do not seek: %(deals)s"),
+    "you_skip_some_they_offer": gettext_lazy("Of what they offer, you do not seek: %(deals)s"),
     "they_lack_some_you_seek": gettext_lazy("Of what you seek, they do not offer: %(deals)s"),
     "you_lack_some_they_seek": gettext_lazy("Of what they seek, you do not offer: %(deals)s"),
     "they_lack_your_modality": gettext_lazy("Not among their modalities: %(areas)s"),
@@ -236,8 +234,6 @@ NEUTRAL_CODES = frozenset(
         "you_name_no_modality",
         "they_name_no_area",
         "you_name_no_area",
-        "you_state_no_wants",
-        "they_state_no_wants",
     }
 )
 

@@ -228,15 +228,16 @@ def test_nothing_in_common_scores_zero_and_says_why():
     assert match.missing[0].code == "nothing_in_common"
 
 
-def test_a_side_that_states_nothing_counts_as_neutral_not_as_a_refusal():
+def test_an_agency_matches_on_what_it_offers_and_an_empty_profile_on_nothing():
     agency = org(kind="agency", country="KR", offers=["grants-funding"])
     venture = org(**dict(IPSC_VENTURE, seeks=["grants-funding"]))
     match = score(agency, venture)
     assert match.score > 0
-    assert "you_state_no_wants" in codes(match.reasons)
     assert find(match.reasons, "seeks_what_you_offer").params == {"deals": ["grants-funding"]}
+    assert "you_name_no_modality" in codes(match.missing)
     silent = org(kind="agency", country="JP")
-    assert score(silent, venture).score == 0  # nothing stated on either side that meets
+    assert score(silent, venture).score == 0
+    assert score(silent, venture).missing[0].code == "nothing_in_common"
 
 
 # -- properties ---------------------------------------------------------------------------------
