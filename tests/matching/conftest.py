@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import call_command
 
@@ -17,6 +19,6 @@ def generated_directory(db):
 
     def generate(count: int) -> None:
         call_command("loaddata", "taxonomy", verbosity=0)
-        call_command("generate_demo", organizations=count, seed=1, stdout=None, verbosity=0)
+        call_command("generate_demo", organizations=count, seed=1, stdout=io.StringIO())
 
     return generate
