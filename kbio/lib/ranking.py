@@ -354,12 +354,14 @@ def _pair_scores(viewer: _Rows, rows: _Rows, weights: Weights, mutual: np.uint64
             met = _popcount(seeker.seeks & other.takes)
             taken = _popcount(seeker.offers & other.seeks)
             saturation = scoring.DEAL_SATURATION
+            seeking = (seeks > 0) & ((other.offers | other.seeks) != 0)
+            offering = (offers > 0) & (other.seeks != 0)
             seek_half = np.minimum(1.0, met / np.maximum(np.minimum(seeks, saturation), 1))
             offer_half = np.minimum(1.0, taken / np.maximum(np.minimum(offers, saturation), 1))
-            halves = (seeks > 0).astype(np.float64) + (offers > 0)
-            value = (
-                np.where(seeks > 0, seek_half, 0.0) + np.where(offers > 0, offer_half, 0.0)
-            ) / (np.maximum(halves, 1))
+            halves = seeking.astype(np.float64) + offering
+            value = (np.where(seeking, seek_half, 0.0) + np.where(offering, offer_half, 0.0)) / (
+                np.maximum(halves, 1)
+            )
             applies = np.broadcast_to(halves > 0, (n,))
             total += np.where(applies, weights.deal, 0.0)
             points += np.where(applies, weights.deal * value, 0.0)

@@ -375,23 +375,22 @@ def _names(slugs: Iterable[str]) -> list[str]:
 def _deal(seeker: Features, other: Features, weight: float, viewer_seeks: bool) -> _Criterion:
     """What the seeking side wants in partnership types, in two halves: partners offering
     what it seeks (or wanting the same two-party deal), and takers for what it offers. Each
-    half counts up to DEAL_SATURATION types; a side that states only one half is judged on it."""
+    half counts up to DEAL_SATURATION types, and only when both sides speak to it: what you
+    offer can only be taken by a side that says what it seeks."""
     offered = seeker.seeks & other.offers
     both = (seeker.seeks & other.seeks & MUTUAL_DEALS) - offered
     taken = seeker.offers & other.seeks
-    halves = []
-    if seeker.seeks:
-        met = len(offered) + len(both)
-        halves.append(min(1.0, met / min(len(seeker.seeks), DEAL_SATURATION)))
-    if seeker.offers:
-        halves.append(min(1.0, len(taken) / min(len(seeker.offers), DEAL_SATURATION)))
-    value = sum(halves) / len(halves)
+    met = len(offered) + len(both)
+    seeking = bool(seeker.seeks and (other.offers or other.seeks))
+    offering = bool(seeker.offers and other.seeks)
+    seek_half = min(1.0, met / min(len(seeker.seeks), DEAL_SATURATION)) if seeking else 0.0
+    offer_half = (
+        min(1.0, len(taken) / min(len(seeker.offers), DEAL_SATURATION)) if offering else 0.0
+    )
+    value = (seek_half + offer_half) / (seeking + offering)
     criterion = _Criterion("deal", weight, value, shared=bool(offered or both or taken))
     theirs, yours = "offers_what_you_seek", "seeks_what_you_offer"
-    seek_half = halves[0] if seeker.seeks else 0.0
-    offer_half = halves[-1] if seeker.offers else 0.0
     total = seek_half + offer_half
-    met = len(offered) + len(both)
     for deals, code, half, count in (
         (offered, theirs if viewer_seeks else yours, seek_half, met),
         (both, "both_seek", seek_half, met),
@@ -402,14 +401,14 @@ def _deal(seeker: Features, other: Features, weight: float, viewer_seeks: bool) 
             criterion.reasons.append(_Part(code, {"deals": _names(deals)}, share))
     unmet = seeker.seeks - offered - both
     untaken = seeker.offers - taken
-    lost = (1 - seek_half) * bool(seeker.seeks) + (1 - offer_half) * bool(seeker.offers)
-    if seeker.seeks and seek_half < 1 and unmet:
+    lost = (1 - seek_half) * seeking + (1 - offer_half) * offering
+    if seeking and seek_half < 1 and unmet:
         if met == 0:
             code = "they_offer_nothing_you_seek" if viewer_seeks else "you_offer_nothing_they_seek"
         else:
             code = "they_lack_some_you_seek" if viewer_seeks else "you_lack_some_they_seek"
         criterion.missing.append(_Part(code, {"deals": _names(unmet)}, (1 - seek_half) / lost))
-    if seeker.offers and offer_half < 1 and untaken:
+    if offering and offer_half < 1 and untaken:
         if not taken:
             code = "they_seek_nothing_you_offer" if viewer_seeks else "you_seek_nothing_they_offer"
         else:
@@ -564,7 +563,8 @@ def _direction(
 ) -> _Direction:
     """What `seeker` gets from `other`, 0–1."""
     criteria: list[_Criterion] = []
-    if (seeker.seeks or seeker.offers) and weights.deal:
+    speaks = (seeker.seeks and (other.offers or other.seeks)) or (seeker.offers and other.seeks)
+    if speaks and weights.deal:
         criteria.append(_deal(seeker, other, weights.deal, viewer_seeks))
     if weights.modality:
         criteria.append(

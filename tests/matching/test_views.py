@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from kbio.directory.models import FocusArea, Organization
 from kbio.matching.models import MatchingProfile
@@ -11,9 +12,9 @@ from kbio.matching.services import match_index_invalidate
 from tests.factories import UserFactory
 
 
-def url(slug, language=""):
-    path = reverse("matching:organization_matches", args=[slug])
-    return f"/{language}{path}" if language else path
+def url(slug, language="en"):
+    with translation.override(language):
+        return reverse("matching:organization_matches", args=[slug])
 
 
 def scores(html):
