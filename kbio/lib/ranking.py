@@ -13,6 +13,7 @@ their own 64-bit space: a taxonomy with more than 64 entries of one kind needs w
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -64,6 +65,7 @@ class _Rows:
     has_stages: np.ndarray  # bool
     stage_points: np.ndarray  # (rows, ladder) bool: stages of its open assets (or lead)
     needs: np.ndarray  # (rows, services) float64
+    service_bits: np.ndarray  # (rows, services) float64: 1 where it offers the service
     needs_known: np.ndarray  # bool
     provider: np.ndarray  # bool
     area_agnostic: np.ndarray  # bool: its therapeutic areas are not asked for (CRO/CDMO)
@@ -75,11 +77,25 @@ class _Rows:
         return _Rows(**{name: value[index] for name, value in vars(self).items()})
 
 
+@dataclass
+class _Allowed:
+    """The organizations a viewer may be suggested, and their open assets."""
+
+    index: np.ndarray  # rows of the population
+    rows: _Rows
+    assets: _Rows
+    owners: np.ndarray  # for each asset row, the position of its owner in `rows`
+
+
 class Population:
     """Every active organization, ready to be ranked against any viewer."""
 
-    def __init__(self, orgs: Sequence[OrgData], taxonomy: Taxonomy):
+    def __init__(
+        self, orgs: Sequence[OrgData], taxonomy: Taxonomy, scorer: scoring.Scorer | None = None
+    ):
         self.taxonomy = taxonomy
+        # Features of every organization and asset view, kept for explaining the top rows.
+        self.scorer = scorer or scoring.Scorer(taxonomy)
         self.orgs = list(orgs)
         self.keys = np.array([org.key for org in self.orgs], dtype=np.int64)
         self.row_of = {org.key: row for row, org in enumerate(self.orgs)}
@@ -99,14 +115,15 @@ class Population:
             self._reach([slug], self._area_bits) for slug in self._area_bits.index
         ]
         self._kinds: dict[str, int] = {}
-        self.rows = self._rows([scoring.features(org, taxonomy) for org in self.orgs])
+        self.rows = self._rows([self.scorer.features(org) for org in self.orgs])
         views, owners = [], []
         for row, org in enumerate(self.orgs):
             for asset in org.open_assets:
-                views.append(scoring.features(scoring.asset_view(org, asset, taxonomy), taxonomy))
+                views.append(self.scorer.asset_features(org, asset))
                 owners.append(row)
         self.asset_rows = self._rows(views)
         self.asset_owner = np.array(owners, dtype=np.int64)
+        self._allowed_cache: dict[tuple[str, bool], _Allowed] = {}
 
     # -- building ----------------------------------------------------------------------------
 
@@ -135,6 +152,11 @@ class Population:
             for service, need in f.needs.items():
                 if service in services:
                     needs[i, services[service]] = need.weight
+        service_bits = np.zeros_like(needs)
+        for i, f in enumerate(rows):
+            for service in f.services:
+                if service in services:
+                    service_bits[i, services[service]] = 1.0
         seeks = np.array([self._deal_bits.mask(f.seeks) for f in rows], dtype=np.uint64)
         offers = np.array([self._deal_bits.mask(f.offers) for f in rows], dtype=np.uint64)
         return _Rows(
@@ -163,6 +185,7 @@ class Population:
             has_stages=np.array([bool(f.stages) for f in rows], dtype=bool),
             stage_points=stage_points,
             needs=needs,
+            service_bits=service_bits,
             needs_known=np.array([f.needs_known for f in rows], dtype=bool),
             provider=np.array([f.provider for f in rows], dtype=bool),
             area_agnostic=np.array(
@@ -172,11 +195,8 @@ class Population:
 
     def features_of(self, org: OrgData) -> _Rows:
         """The viewer row followed by one row per open asset of the viewer."""
-        views = [scoring.features(org, self.taxonomy)]
-        views += [
-            scoring.features(scoring.asset_view(org, asset, self.taxonomy), self.taxonomy)
-            for asset in org.open_assets
-        ]
+        views = [self.scorer.features(org)]
+        views += [self.scorer.asset_features(org, asset) for asset in org.open_assets]
         return self._rows(views)
 
     # -- scoring -----------------------------------------------------------------------------
@@ -185,22 +205,74 @@ class Population:
         """Score of `viewer` with every organization (0–100), the best of the organization
         level and every open asset of either side; -1 where the pair is not suggested (itself,
         the same kind unless allowed, or outside `candidates`, a boolean mask)."""
+        allowed = self._allowed(viewer, weights, candidates)
+        scores = np.full(len(self.orgs), -1.0)
+        scores[allowed.index] = self._scores_on(viewer, weights, allowed)
+        scores[self.keys == viewer.key] = -1.0
+        return scores
+
+    def _scores_on(self, viewer: OrgData, weights: Weights, allowed: _Allowed) -> np.ndarray:
+        """Scores of `viewer` with the allowed rows, in their order."""
+        rows, assets, owners = allowed.rows, allowed.assets, allowed.owners
         own = self.features_of(viewer)
         org = own.take([0])
-        best = _pair_scores(org, self.rows, weights, self._mutual)
+        best = _pair_scores(org, rows, weights, self._mutual)
         for i in range(1, len(own)):
+            # An asset counts only with partners that work on its science: score just those.
             view = own.take([i])
-            seen = self._with_common_ground(view, org, self.rows)
-            scored = _pair_scores(seen, self.rows, weights, self._mutual)
-            scored[~_shares_science(view, self.rows)] = 0.0
-            np.maximum(best, scored, out=best)
-        if len(self.asset_rows):
-            owners = self.rows.take(self.asset_owner)
-            seen = self._with_common_ground(self.asset_rows, owners, org)
+            fits = np.flatnonzero(_shares_science(view, rows))
+            others = rows.take(fits)
+            seen = self._with_common_ground(view, org.modalities, org.areas, others)
+            scored = _pair_scores(seen, others, weights, self._mutual)
+            best[fits] = np.maximum(best[fits], scored)
+        fits = np.flatnonzero(_shares_science(org, assets, reverse=True))
+        if len(fits):
+            seen = self._with_common_ground(
+                assets.take(fits),
+                rows.modalities[owners[fits]],
+                rows.areas[owners[fits]],
+                org,
+            )
             scored = _pair_scores(org, seen, weights, self._mutual)
-            scored[~_shares_science(org, self.asset_rows, reverse=True)] = 0.0
-            np.maximum.at(best, self.asset_owner, scored)
-        return self._exclude(best, viewer, weights, candidates)
+            np.maximum.at(best, owners[fits], scored)
+        return best
+
+    def _allowed(self, viewer: OrgData, weights: Weights, candidates) -> _Allowed:
+        """The rows a viewer may be suggested (all kinds, or all but its own; within
+        `candidates`), with their open assets. Kept per kind when nothing else narrows them."""
+        keep = np.ones(len(self.orgs), dtype=bool)
+        if not weights.include_same_kind:
+            keep &= self.rows.kind != self._kind_code(viewer.kind)
+        if candidates is None:
+            key = (viewer.kind, weights.include_same_kind)
+            if key not in self._allowed_cache:
+                self._allowed_cache[key] = self._subset(keep)
+            return self._allowed_cache[key]
+        return self._subset(keep & candidates)
+
+    @staticmethod
+    def _after(allowed: _Allowed, row: int) -> _Allowed:
+        """The allowed rows after `row` (a suffix: views, not copies)."""
+        start = int(np.searchsorted(allowed.index, row, side="right"))
+        first_asset = int(np.searchsorted(allowed.owners, start, side="left"))
+        return _Allowed(
+            index=allowed.index[start:],
+            rows=allowed.rows.take(slice(start, None)),
+            assets=allowed.assets.take(slice(first_asset, None)),
+            owners=allowed.owners[first_asset:] - start,
+        )
+
+    def _subset(self, keep: np.ndarray) -> _Allowed:
+        index = np.flatnonzero(keep)  # ascending, as are the owners of the asset rows
+        position = np.full(len(self.orgs), -1, dtype=np.int64)
+        position[index] = np.arange(len(index))
+        assets = np.flatnonzero(keep[self.asset_owner])
+        return _Allowed(
+            index=index,
+            rows=self.rows.take(index),
+            assets=self.asset_rows.take(assets),
+            owners=position[self.asset_owner[assets]],
+        )
 
     def asset_scores(
         self,
@@ -210,21 +282,27 @@ class Population:
         candidates: np.ndarray | None = None,
     ) -> np.ndarray:
         """Score of one asset of `viewer` with every organization (`scoring.score_asset`)."""
-        view = self._rows(
-            [scoring.features(scoring.asset_view(viewer, asset, self.taxonomy), self.taxonomy)]
-        )
-        org = self._rows([scoring.features(viewer, self.taxonomy)])
-        seen = self._with_common_ground(view, org, self.rows)
-        scored = _pair_scores(seen, self.rows, weights, self._mutual)
-        scored[~_shares_science(view, self.rows)] = 0.0
-        return self._exclude(scored, viewer, weights, candidates)
+        allowed = self._allowed(viewer, weights, candidates)
+        view = self._rows([self.scorer.asset_features(viewer, asset)])
+        org = self._rows([self.scorer.features(viewer)])
+        found = np.zeros(len(allowed.index))
+        fits = np.flatnonzero(_shares_science(view, allowed.rows))
+        others = allowed.rows.take(fits)
+        seen = self._with_common_ground(view, org.modalities, org.areas, others)
+        found[fits] = _pair_scores(seen, others, weights, self._mutual)
+        scores = np.full(len(self.orgs), -1.0)
+        scores[allowed.index] = found
+        scores[self.keys == viewer.key] = -1.0
+        return scores
 
-    def _with_common_ground(self, views: _Rows, owners: _Rows, others: _Rows) -> _Rows:
+    def _with_common_ground(
+        self, views: _Rows, modalities: np.ndarray, areas: np.ndarray, others: _Rows
+    ) -> _Rows:
         """`scoring.with_common_ground` for arrays: each asset view also carries the science
-        its organization shares with the other side (arrays broadcast: one view against many
-        others, or many views against one other)."""
-        modalities = owners.modalities & others.modalities
-        areas = owners.areas & others.areas
+        its organization (`modalities`, `areas` masks) shares with the other side (arrays
+        broadcast: one view against many others, or many views against one other)."""
+        modalities = modalities & others.modalities
+        areas = areas & others.areas
         seen_modalities = views.modalities | modalities
         seen_areas = views.areas | areas
         return replace(
@@ -236,15 +314,6 @@ class Population:
             n_modalities=_popcount(seen_modalities),
             n_areas=_popcount(seen_areas),
         )
-
-    def _exclude(self, scores, viewer: OrgData, weights: Weights, candidates) -> np.ndarray:
-        excluded = self.keys == viewer.key
-        if not weights.include_same_kind:
-            excluded |= self.rows.kind == self._kind_code(viewer.kind)
-        if candidates is not None:
-            excluded |= ~candidates
-        scores[excluded] = -1.0
-        return scores
 
     def top(
         self,
@@ -268,6 +337,59 @@ class Population:
         if limit is not None:
             order = order[:limit]
         return [(self.orgs[row], float(scores[row])) for row in order]
+
+    def top_for_all(
+        self, weights: Weights, limit: int = 10, share: tuple[int, int] = (0, 1)
+    ) -> list[list[tuple[float, int]]]:
+        """Every organization's best `limit` partners as (score, row) lists, best first.
+
+        The score of a pair is the same from both sides, so each pair is scored once: viewer
+        i only against the rows after it, and the result feeds both lists. `share=(k, n)`
+        scores the viewers k, k + n, k + 2n, ... so that n processes split the work; combine
+        their lists with `merge_tops`. Ties keep the population order, as `top` does.
+        """
+        n = len(self.orgs)
+        lists: list[list[tuple[float, int]]] = [[] for _ in range(n)]  # min-heaps
+        floor = np.zeros(n)  # what a partner must reach to enter a full list
+
+        def offer(owner: int, partner: int, score: float) -> None:
+            heap, entry = lists[owner], (score, -partner)  # a lower row wins a tie
+            if len(heap) < limit:
+                heapq.heappush(heap, entry)
+            elif entry > heap[0]:
+                heapq.heapreplace(heap, entry)
+            else:
+                return
+            if len(heap) == limit:
+                floor[owner] = heap[0][0]
+
+        first, step = share
+        for row in range(first, n, step):
+            viewer = self.orgs[row]
+            later = self._after(self._allowed(viewer, weights, None), row)
+            if not len(later.index):
+                continue
+            scores = np.round(self._scores_on(viewer, weights, later), 9)
+            partners = later.index
+            positive = scores > 0
+            mine = np.flatnonzero(positive & (scores >= floor[row]))
+            for at in mine[np.lexsort((partners[mine], -scores[mine]))][:limit]:
+                offer(row, int(partners[at]), float(scores[at]))
+            for at in np.flatnonzero(positive & (scores >= floor[partners])):
+                offer(int(partners[at]), row, float(scores[at]))
+        return [sorted(((s, -r) for s, r in heap), key=lambda e: (-e[0], e[1])) for heap in lists]
+
+
+def merge_tops(
+    parts: Sequence[list[list[tuple[float, int]]]], limit: int = 10
+) -> list[list[tuple[float, int]]]:
+    """Combine the lists of `Population.top_for_all` calls that shared the work."""
+    return [
+        sorted((entry for part in parts for entry in part[row]), key=lambda e: (-e[0], e[1]))[
+            :limit
+        ]
+        for row in range(len(parts[0]))
+    ]
 
 
 def _popcount(values: np.ndarray) -> np.ndarray:
@@ -306,35 +428,33 @@ def _pair_scores(viewer: _Rows, rows: _Rows, weights: Weights, mutual: np.uint64
     v = viewer  # a single row: index [0]
 
     # Stage fit, counted on both sides: their window against our stages, ours against theirs.
-    theirs_applies = rows.has_window & v.has_stages[0]
-    own_stages = np.flatnonzero(v.stage_points[0])
-    if len(own_stages):
-        theirs_credit = _STAGE_CREDIT[rows.window_distance[:, own_stages].min(axis=1)]
-    else:
-        theirs_credit = np.zeros(n)
-    yours_applies = v.has_window[0] & rows.has_stages
-    distance = np.where(rows.stage_points, v.window_distance[0][None, :], _FAR).min(axis=1)
-    yours_credit = _STAGE_CREDIT[distance]
-    stage_applies = (theirs_applies | yours_applies) & (weights.stage != 0)
-    stage_value = np.maximum(
-        np.where(theirs_applies, theirs_credit, 0.0), np.where(yours_applies, yours_credit, 0.0)
-    )
+    stage_applies = np.zeros(n, dtype=bool)
+    stage_value = np.zeros(n)
+    if weights.stage and v.has_stages[0]:
+        theirs = rows.has_window
+        own_stages = np.flatnonzero(v.stage_points[0])
+        credit = _STAGE_CREDIT[rows.window_distance[:, own_stages].min(axis=1)]
+        stage_value = np.where(theirs, credit, 0.0)
+        stage_applies = stage_applies | theirs
+    if weights.stage and v.has_window[0]:
+        yours = rows.has_stages
+        distance = np.where(rows.stage_points, v.window_distance[0][None, :], _FAR).min(axis=1)
+        stage_value = np.maximum(stage_value, np.where(yours, _STAGE_CREDIT[distance], 0.0))
+        stage_applies = stage_applies | yours
 
     # Services, counted on both sides: their services for our needs, ours for theirs.
-    they_serve = rows.provider & v.needs_known[0]
-    has_service = (
-        (rows.services[:, None] >> np.arange(rows.needs.shape[1], dtype=np.uint64)) & 1
-    ).astype(np.float64)
-    they_value = np.minimum(1.0, has_service @ v.needs[0] / scoring.SERVICE_SATURATION)
-    we_serve = v.provider[0] & rows.needs_known
-    own_services = ((v.services[0] >> np.arange(rows.needs.shape[1], dtype=np.uint64)) & 1).astype(
-        np.float64
-    )
-    we_value = np.minimum(1.0, rows.needs @ own_services / scoring.SERVICE_SATURATION)
-    services_applies = (they_serve | we_serve) & (weights.services != 0)
-    services_value = np.maximum(
-        np.where(they_serve, they_value, 0.0), np.where(we_serve, we_value, 0.0)
-    )
+    services_applies = np.zeros(n, dtype=bool)
+    services_value = np.zeros(n)
+    if weights.services and v.needs_known[0]:
+        they_serve = rows.provider
+        value = np.minimum(1.0, rows.service_bits @ v.needs[0] / scoring.SERVICE_SATURATION)
+        services_value = np.where(they_serve, value, 0.0)
+        services_applies = services_applies | they_serve
+    if weights.services and v.provider[0]:
+        we_serve = rows.needs_known
+        value = np.minimum(1.0, rows.needs @ v.service_bits[0] / scoring.SERVICE_SATURATION)
+        services_value = np.maximum(services_value, np.where(we_serve, value, 0.0))
+        services_applies = services_applies | we_serve
 
     mutual_weight = np.where(stage_applies, weights.stage, 0.0) + np.where(
         services_applies, weights.services, 0.0
@@ -388,7 +508,7 @@ def _pair_scores(viewer: _Rows, rows: _Rows, weights: Weights, mutual: np.uint64
                 continue
             applies = np.ones(n, dtype=bool)
             if agnostic:
-                applies = applies & ~other.area_agnostic
+                applies = applies & ~other.area_agnostic & ~seeker.area_agnostic
             covered = _popcount(mine & theirs)
             breadth = np.minimum(count, scoring.BREADTH_CAP)
             known = (count > 0) & (their_count > 0)

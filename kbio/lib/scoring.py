@@ -27,8 +27,7 @@ plain tables (explained in docs/matching.md).
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 
@@ -60,8 +59,7 @@ SERVICE_KINDS = frozenset({"cro_cdmo"})
 # lead stage stands for their next milestone; a pharma's lead stage (its marketed products)
 # says nothing about what it needs from a CRO.
 DEVELOPER_KINDS = frozenset({"venture", "academia"})
-# CROs and CDMOs work across diseases: their (usually absent) therapeutic areas are not held
-# against them.
+# CROs and CDMOs work across diseases: therapeutic areas are not compared in a pair with one.
 AREA_AGNOSTIC_KINDS = frozenset({"cro_cdmo"})
 OPEN_STATUSES = frozenset({"open", "in_discussion"})
 
@@ -234,8 +232,10 @@ class Reason:
     points: float
 
     @property
-    def identity(self) -> tuple[str, str]:
-        return self.code, json.dumps(self.params, sort_keys=True, default=list)
+    def identity(self) -> tuple:
+        return self.code, tuple(
+            sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in self.params.items())
+        )
 
 
 @dataclass(frozen=True)
@@ -357,15 +357,35 @@ class _Direction:
     criteria: list[_Criterion]
 
 
+def _nothing_to_explain() -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+    return (), ()
+
+
 @dataclass(frozen=True)
 class Match:
     score: float  # 0–100
-    reasons: tuple[Reason, ...]  # strongest first; points add up to the score
-    missing: tuple[Reason, ...]  # biggest loss first
     forward: float  # what the viewer gets, 0–1
     backward: float  # what the candidate gets, 0–1
     via_asset: tuple[str, str] | None = None  # ("yours" | "theirs", asset name)
     asset_scores: tuple[tuple[str, str, float], ...] = ()  # (side, asset name, score)
+    # Builds (reasons, missing) when first asked: ranking many views needs only scores.
+    explain: Callable[[], tuple[tuple[Reason, ...], tuple[Reason, ...]]] = field(
+        default=_nothing_to_explain, repr=False, compare=False
+    )
+
+    @cached_property
+    def _explained(self) -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        return self.explain()
+
+    @property
+    def reasons(self) -> tuple[Reason, ...]:
+        """Strongest first; their points add up to the score."""
+        return self._explained[0]
+
+    @property
+    def missing(self) -> tuple[Reason, ...]:
+        """What is missing, biggest loss first."""
+        return self._explained[1]
 
 
 def _names(slugs: Iterable[str]) -> list[str]:
@@ -577,7 +597,8 @@ def _direction(
                 taxonomy,
             )
         )
-    if other.kind not in AREA_AGNOSTIC_KINDS and weights.therapeutic_area:
+    agnostic = seeker.kind in AREA_AGNOSTIC_KINDS or other.kind in AREA_AGNOSTIC_KINDS
+    if not agnostic and weights.therapeutic_area:
         criteria.append(
             _coverage(
                 seeker.areas,
@@ -617,7 +638,7 @@ def _merge(parts: Iterable[Reason]) -> tuple[Reason, ...]:
     return tuple(
         sorted(
             (r for r in merged.values() if r.points > 1e-9),
-            key=lambda r: (-r.points, r.code, r.identity[1]),
+            key=lambda r: (-r.points, r.code, repr(r.identity[1])),
         )
     )
 
@@ -644,37 +665,35 @@ def _score_views(
     scale = 100 / (1 + weights.cross_border_bonus / 100)
     cross_border = is_cross_border(viewer, candidate)
     score = 100 * harmonic if cross_border else scale * harmonic
-    reasons: list[Reason] = []
-    missing: list[Reason] = []
-    for direction, coefficient in zip((forward, backward), coefficients, strict=True):
-        total = sum(c.weight for c in direction.criteria)
-        for criterion in direction.criteria:
-            earned = scale * coefficient * criterion.weight * criterion.value / total
-            lost = scale * coefficient * criterion.weight * (1 - criterion.value) / total
-            if harmonic > 0:
-                reasons.extend(
-                    Reason(p.code, p.params, earned * p.share) for p in criterion.reasons
-                )
-            missing.extend(Reason(p.code, p.params, lost * p.share) for p in criterion.missing)
-    if harmonic == 0:
-        if forward.value == 0 and backward.value == 0:
-            code = "nothing_in_common"
-        elif forward.value == 0:
-            code = "nothing_for_you"
-        else:
-            code = "nothing_for_them"
-        missing.insert(0, Reason(code, {}, 100.0))
-    elif cross_border:
-        reasons.append(Reason("cross_border", {}, (100 - scale) * harmonic))
-    elif weights.cross_border_bonus:
-        missing.append(Reason("not_cross_border", {}, (100 - scale) * harmonic))
-    return Match(
-        score=score,
-        reasons=_merge(_fold_deals(reasons)),
-        missing=_merge(missing),
-        forward=x,
-        backward=y,
-    )
+
+    def explain() -> tuple[tuple[Reason, ...], tuple[Reason, ...]]:
+        reasons: list[Reason] = []
+        missing: list[Reason] = []
+        for direction, coefficient in zip((forward, backward), coefficients, strict=True):
+            total = sum(c.weight for c in direction.criteria)
+            for criterion in direction.criteria:
+                earned = scale * coefficient * criterion.weight * criterion.value / total
+                lost = scale * coefficient * criterion.weight * (1 - criterion.value) / total
+                if harmonic > 0:
+                    reasons.extend(
+                        Reason(p.code, p.params, earned * p.share) for p in criterion.reasons
+                    )
+                missing.extend(Reason(p.code, p.params, lost * p.share) for p in criterion.missing)
+        if harmonic == 0:
+            if x == 0 and y == 0:
+                code = "nothing_in_common"
+            elif x == 0:
+                code = "nothing_for_you"
+            else:
+                code = "nothing_for_them"
+            missing.insert(0, Reason(code, {}, 100.0))
+        elif cross_border:
+            reasons.append(Reason("cross_border", {}, (100 - scale) * harmonic))
+        elif weights.cross_border_bonus:
+            missing.append(Reason("not_cross_border", {}, (100 - scale) * harmonic))
+        return _merge(_fold_deals(reasons)), _merge(missing)
+
+    return Match(score=score, forward=x, backward=y, explain=explain)
 
 
 def _fold_deals(reasons: list[Reason]) -> list[Reason]:
@@ -707,12 +726,6 @@ def shares_science(one: Features, other: Features, taxonomy: Taxonomy) -> bool:
     )
 
 
-def _asset_features(org: OrgData, asset: AssetData, lead: str | None, taxonomy: Taxonomy):
-    found = features(asset_view(org, asset, taxonomy), taxonomy)
-    stages = tuple(replace(p, is_lead=p.asset == lead) for p in found.stages)
-    return replace(found, stages=stages)
-
-
 def with_common_ground(seen: Features, owner: Features, other: Features) -> Features:
     """An asset view that also carries the science its organization shares with the other
     side: what both organizations have in common stays common ground when one of them is
@@ -724,8 +737,88 @@ def with_common_ground(seen: Features, owner: Features, other: Features) -> Feat
     )
 
 
+class Scorer:
+    """Scores pairs, computing each organization's (and asset view's) features once.
+
+    Organizations are immutable values, so the cache is keyed by the organization itself;
+    one scorer serves one taxonomy.
+    """
+
+    def __init__(self, taxonomy: Taxonomy):
+        self.taxonomy = taxonomy
+        self._features: dict[OrgData, Features] = {}
+        self._asset_features: dict[tuple[OrgData, AssetData], Features] = {}
+
+    def features(self, org: OrgData) -> Features:
+        found = self._features.get(org)
+        if found is None:
+            found = self._features[org] = features(org, self.taxonomy)
+        return found
+
+    def asset_features(self, org: OrgData, asset: AssetData) -> Features:
+        """Features of the organization seen through one asset ("your lead asset" stays
+        true only of the organization's own lead)."""
+        key = (org, asset)
+        found = self._asset_features.get(key)
+        if found is None:
+            own = self.features(org)
+            lead = own.stages[0].asset if own.stages else None
+            found = features(asset_view(org, asset, self.taxonomy), self.taxonomy)
+            stages = tuple(replace(p, is_lead=p.asset == lead) for p in found.stages)
+            found = self._asset_features[key] = replace(found, stages=stages)
+        return found
+
+    def pair(self, viewer: OrgData, candidate: OrgData, weights: Weights) -> Match:
+        """See `score_pair`."""
+        taxonomy = self.taxonomy
+        viewer_features = self.features(viewer)
+        candidate_features = self.features(candidate)
+        best = _score_views(viewer_features, candidate_features, weights, taxonomy)
+        asset_scores: list[tuple[str, str, float]] = []
+        via: tuple[str, str] | None = None
+        sides = (
+            ("yours", viewer, viewer_features, candidate_features),
+            ("theirs", candidate, candidate_features, viewer_features),
+        )
+        for side, org, org_features, other in sides:
+            for asset in org.open_assets:
+                seen = self.asset_features(org, asset)
+                if not shares_science(seen, other, taxonomy):
+                    continue  # an asset fits a partner only if they work on its science
+                seen = with_common_ground(seen, org_features, other)
+                if side == "yours":
+                    match = _score_views(seen, candidate_features, weights, taxonomy)
+                else:
+                    match = _score_views(viewer_features, seen, weights, taxonomy)
+                asset_scores.append((side, asset.name, match.score))
+                if match.score > best.score + 1e-9:
+                    best, via = match, (side, asset.name)
+        asset_scores.sort(key=lambda s: (-s[2], s[0], s[1]))
+        return replace(best, via_asset=via, asset_scores=tuple(asset_scores))
+
+    def asset(
+        self, viewer: OrgData, asset: AssetData, candidate: OrgData, weights: Weights
+    ) -> Match:
+        """See `score_asset`."""
+        own = self.features(viewer)
+        seen = self.asset_features(viewer, asset)
+        other = self.features(candidate)
+        via = ("yours", asset.name)
+        if not shares_science(seen, other, self.taxonomy):
+            nothing = Reason("nothing_in_common", {}, 100.0)
+            return Match(0.0, 0.0, 0.0, via_asset=via, explain=lambda: ((), (nothing,)))
+        seen = with_common_ground(seen, own, other)
+        return replace(_score_views(seen, other, weights, self.taxonomy), via_asset=via)
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
 def score_pair(
-    viewer: OrgData, candidate: OrgData, taxonomy: Taxonomy, weights: Weights = Weights()
+    viewer: OrgData,
+    candidate: OrgData,
+    taxonomy: Taxonomy,
+    weights: Weights = DEFAULT_WEIGHTS,
 ) -> Match:
     """How well `candidate` suits `viewer`, seen from the viewer's side.
 
@@ -733,32 +826,7 @@ def score_pair(
     of either side against the other organization. It does not depend on which side views
     (`score_pair(a, b).score == score_pair(b, a).score`); the reasons are worded for the viewer.
     """
-    viewer_features = features(viewer, taxonomy)
-    candidate_features = features(candidate, taxonomy)
-    best = _score_views(viewer_features, candidate_features, weights, taxonomy)
-    asset_scores: list[tuple[str, str, float]] = []
-    via: tuple[str, str] | None = None
-    sides = (
-        ("yours", viewer, viewer_features),
-        ("theirs", candidate, candidate_features),
-    )
-    for side, org, org_features in sides:
-        lead = org_features.stages[0].asset if org_features.stages else None
-        for asset in org.open_assets:
-            seen = _asset_features(org, asset, lead, taxonomy)
-            other = candidate_features if side == "yours" else viewer_features
-            if not shares_science(seen, other, taxonomy):
-                continue  # an asset fits a partner only if they work on its science
-            seen = with_common_ground(seen, org_features, other)
-            if side == "yours":
-                match = _score_views(seen, candidate_features, weights, taxonomy)
-            else:
-                match = _score_views(viewer_features, seen, weights, taxonomy)
-            asset_scores.append((side, asset.name, match.score))
-            if match.score > best.score + 1e-9:
-                best, via = match, (side, asset.name)
-    asset_scores.sort(key=lambda s: (-s[2], s[0], s[1]))
-    return replace(best, via_asset=via, asset_scores=tuple(asset_scores))
+    return Scorer(taxonomy).pair(viewer, candidate, weights)
 
 
 def score_asset(
@@ -766,15 +834,7 @@ def score_asset(
     asset: AssetData,
     candidate: OrgData,
     taxonomy: Taxonomy,
-    weights: Weights = Weights(),
+    weights: Weights = DEFAULT_WEIGHTS,
 ) -> Match:
     """How well `candidate` suits one asset of the viewer (0 unless they share its science)."""
-    own = features(viewer, taxonomy)
-    lead = own.stages[0].asset if own.stages else None
-    seen = _asset_features(viewer, asset, lead, taxonomy)
-    other = features(candidate, taxonomy)
-    if not shares_science(seen, other, taxonomy):
-        nothing = Reason("nothing_in_common", {}, 100.0)
-        return Match(0.0, (), (nothing,), 0.0, 0.0, via_asset=("yours", asset.name))
-    seen = with_common_ground(seen, own, other)
-    return replace(_score_views(seen, other, weights, taxonomy), via_asset=("yours", asset.name))
+    return Scorer(taxonomy).asset(viewer, asset, candidate, weights)

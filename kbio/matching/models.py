@@ -50,7 +50,7 @@ class MatchingProfile(models.Model):
     weight_therapeutic_area = _weight(
         _("therapeutic areas"),
         DEFAULTS.therapeutic_area,
-        _("They are active in the same therapeutic areas (not asked of CROs and CDMOs)."),
+        _("They are active in the same therapeutic areas (not compared with CROs and CDMOs)."),
     )
     weight_stage = _weight(
         _("stage window"),

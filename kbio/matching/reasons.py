@@ -178,13 +178,17 @@ MISSING = {
 }
 
 
+# Sentence templates already translated, by (language, table, variant).
+_translated: dict[tuple, str] = {}
+
+
 def stage_name(code: str) -> str:
     return str(STAGE_IN_SENTENCE.get(code, code))
 
 
-def _in_sentence(name: str) -> str:
+def _in_sentence(name: str, language: str) -> str:
     """'Oncology' → 'oncology' in English running text; 'iPSC…', 'GLP…', 'CRO…' stay."""
-    if (get_language() or "en")[:2] == "en" and len(name) > 1 and name[1].islower():
+    if language == "en" and len(name) > 1 and name[1].islower():
         return name[0].lower() + name[1:]
     return name
 
@@ -192,6 +196,8 @@ def _in_sentence(name: str) -> str:
 def listing(items: Sequence[str]) -> str:
     """Items after a colon: 'A; B; C' (names such as 'GLP toxicology and safety' contain
     commas and 'and' themselves)."""
+    if len(items) < 2:
+        return "".join(items)
     # Translators: separator between the items of a list that follows a colon
     return _("; ").join(items)
 
@@ -246,10 +252,11 @@ class Renderer:
     def __init__(self, index: MatchIndex, via_asset: tuple[str, str] | None = None):
         self.index = index
         self.via_asset = via_asset
+        self.language = (get_language() or "en")[:2]
 
     def area(self, slug: str) -> str:
         names = self.index.area_names.get(slug)
-        return _in_sentence(names.get()) if names else slug
+        return _in_sentence(names.get(self.language), self.language) if names else slug
 
     def areas(self, slugs: Iterable[str], after_colon: bool = False) -> str:
         names = [self.area(slug) for slug in slugs]
@@ -259,7 +266,7 @@ class Renderer:
         found = []
         for slug in slugs:
             names = self.index.deal_names.get(slug)
-            found.append(_in_sentence(names.get()) if names else slug)
+            found.append(_in_sentence(names.get(self.language), self.language) if names else slug)
         return listing(found) if after_colon else join(found)
 
     def _narrower(self, narrow: str, broad: str) -> bool:
@@ -309,13 +316,17 @@ class Renderer:
         return code
 
     def _render(self, templates, reason: Reason, shared: bool = False) -> str:
-        template = templates.get(self._variant(reason))
+        key = (self.language, id(templates), self._variant(reason))
+        template = _translated.get(key)
         if template is None:
-            return reason.code
+            lazy = templates.get(key[2])
+            if lazy is None:
+                return reason.code
+            template = _translated[key] = str(lazy)
         values = self._values(reason.params, shared)
         if self.via_asset and "asset" not in values:
             values["asset"] = self.via_asset[1]
-        return str(template) % values
+        return template % values
 
     def reason(self, reason: Reason) -> str:
         shared = reason.code in ("shared_modality", "shared_area", "both_seek")

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kbio.lib.scoring import Match, OrgData, Weights, score_asset, score_pair
+from kbio.lib.scoring import Match, OrgData, Weights
 
 from .index import AssetInfo, MatchIndex, OrgInfo
 from .reasons import NEUTRAL_CODES, Renderer, rounded_points
@@ -61,7 +61,7 @@ def _lines(index: MatchIndex, match: Match) -> tuple[list[Line], list[Line]]:
 
 
 def explain(index: MatchIndex, viewer: OrgData, candidate: OrgData, weights: Weights) -> Suggestion:
-    match = score_pair(viewer, candidate, index.taxonomy, weights)
+    match = index.population.scorer.pair(viewer, candidate, weights)
     reasons, missing = _lines(index, match)
     fits = {"yours": [], "theirs": []}
     for side, name, score in match.asset_scores:
@@ -124,7 +124,7 @@ def asset_partners(
         for candidate, _score in index.population.top(
             viewer, weights, limit=limit, candidates=candidates, asset=asset
         ):
-            match = score_asset(viewer, asset, candidate, index.taxonomy, weights)
+            match = index.population.scorer.asset(viewer, asset, candidate, weights)
             reasons, _missing = _lines(index, match)
             top = next((line.text for line in reasons if not line.neutral), "")
             partners.append(AssetPartner(index.info[candidate.key], round(match.score), top))

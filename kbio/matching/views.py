@@ -9,7 +9,8 @@ from .index import current_index
 from .models import MatchingProfile
 from .suggestions import asset_partners, explain, ranked
 
-PER_PAGE = 20
+# Each row carries its reasons, fitting assets and gaps: ten make a readable page.
+PER_PAGE = 10
 
 
 def _profile_url(slug: str) -> str | None:

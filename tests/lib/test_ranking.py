@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kbio.lib.ranking import Population
+from kbio.lib.ranking import Population, merge_tops
 from kbio.lib.scoring import Taxonomy, Weights, eligible, score_asset, score_pair
 from tests.lib.scoring_data import TAXONOMY, asset, org, organizations
 from tests.lib.test_scoring import weights_strategy
@@ -68,3 +68,17 @@ def test_a_taxonomy_kind_with_more_than_64_areas_is_refused():
     kinds = {f"modality-{i}": "modality" for i in range(65)}
     with pytest.raises(ValueError, match="More than 64 modalities"):
         Population([org()], Taxonomy(kinds))
+
+
+@settings(max_examples=60, deadline=None)
+@given(populations(), weights_strategy, st.integers(1, 4), st.integers(1, 3))
+def test_every_top_list_at_once_equals_each_top_list(orgs, weights, limit, processes):
+    population = Population(orgs, TAXONOMY)
+    parts = [population.top_for_all(weights, limit, (k, processes)) for k in range(processes)]
+    together = merge_tops(parts, limit)
+    for row, viewer in enumerate(orgs):
+        expected = [
+            (round(score, 9), population.row_of[org.key])
+            for org, score in population.top(viewer, weights, limit=limit)
+        ]
+        assert together[row] == expected
