@@ -98,7 +98,7 @@ def ranked(
 class AssetPartner:
     org: OrgInfo
     score: int
-    reason: str
+    reasons: list[str]  # the two strongest
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,8 @@ def asset_partners(
     candidates: np.ndarray | None = None,
     limit: int = 5,
 ) -> list[AssetPartners]:
-    """For each open asset of the viewer, the partners that fit it best, with the top reason."""
+    """For each open asset of the viewer, the partners that fit it best, with their two
+    strongest reasons."""
     infos = {info.key: info for info in index.assets.get(viewer.key, [])}
     found = []
     for asset in viewer.open_assets:
@@ -126,7 +127,7 @@ def asset_partners(
         ):
             match = index.population.scorer.asset(viewer, asset, candidate, weights)
             reasons, _missing = _lines(index, match)
-            top = next((line.text for line in reasons if not line.neutral), "")
+            top = [line.text for line in reasons if not line.neutral][:2]
             partners.append(AssetPartner(index.info[candidate.key], round(match.score), top))
         modality = index.area_names[asset.modality].get()
         found.append(AssetPartners(infos[asset.key], modality, partners))
