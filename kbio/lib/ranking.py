@@ -68,7 +68,7 @@ class _Rows:
     service_bits: np.ndarray  # (rows, services) float64: 1 where it offers the service
     needs_known: np.ndarray  # bool
     provider: np.ndarray  # bool
-    area_agnostic: np.ndarray  # bool: its therapeutic areas are not asked for (CRO/CDMO)
+    area_agnostic: np.ndarray  # bool: therapeutic areas are not compared with it (CRO/CDMO)
 
     def __len__(self) -> int:
         return len(self.kind)

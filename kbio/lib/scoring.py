@@ -4,9 +4,9 @@ A suggestion must be worth the meeting for both organizations. The score of a pa
 from two one-sided scores:
 
 * A→B, "what A gets from B": B offers the partnership types A seeks (or both want the same
-  two-party deal), B works on A's modalities and therapeutic areas, B's stage window takes
-  A's assets (or A's window takes B's), and, when B provides services, B offers what A's next
-  milestone needs (or A offers what B's needs);
+  two-party deal) and seeks what A offers, B works on A's modalities and therapeutic areas,
+  B's stage window takes A's assets (or A's window takes B's), and, when B provides services,
+  B offers what A's next milestone needs (or A offers what B's needs);
 * B→A, the same question asked from B's side.
 
 The two are combined with the harmonic mean (RECON, Pizzato et al., RecSys 2010), so a match
@@ -628,7 +628,7 @@ def eligible(viewer: OrgData, candidate: OrgData, weights: Weights) -> bool:
 
 
 def _merge(parts: Iterable[Reason]) -> tuple[Reason, ...]:
-    merged: dict[tuple[str, str], Reason] = {}
+    merged: dict[tuple, Reason] = {}
     for part in parts:
         key = part.identity
         if key in merged:

@@ -88,11 +88,15 @@ class MatchIndex:
     countries: list[str] = field(default_factory=list)
     _kinds: np.ndarray | None = None
     _countries: np.ndarray | None = None
+    _rows_by_area: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self._kinds = np.array([org.kind for org in self.population.orgs], dtype=object)
         self._countries = np.array([org.country for org in self.population.orgs], dtype=object)
         self.countries = sorted(set(self._countries.tolist()))
+        for row, org in enumerate(self.population.orgs):
+            for slug in _science(org):
+                self._rows_by_area.setdefault(slug, []).append(row)
 
     def candidates(self, *, kind: str = "", country: str = "", area: str = "") -> np.ndarray | None:
         """Boolean mask over the population for the filters given (None: no filter)."""
@@ -106,9 +110,10 @@ class MatchIndex:
             wanted = {area} | {
                 slug for slug in self.taxonomy.kinds if area in _ancestors(self.taxonomy, slug)
             }
-            mask &= np.array(
-                [bool(_science(org) & wanted) for org in self.population.orgs], dtype=bool
-            )
+            found = np.zeros(len(self.population.orgs), dtype=bool)
+            for slug in wanted:
+                found[self._rows_by_area.get(slug, [])] = True
+            mask &= found
         return mask if (kind or country or area) else None
 
 
