@@ -638,9 +638,23 @@ def _merge(parts: Iterable[Reason]) -> tuple[Reason, ...]:
     return tuple(
         sorted(
             (r for r in merged.values() if r.points > 1e-9),
-            key=lambda r: (-r.points, r.code, repr(r.identity[1])),
+            key=lambda r: (
+                -round(r.points, 9),
+                _FIRST_ON_TIES.get(r.code, len(_FIRST_ON_TIES)),
+                r.code,
+                repr(r.identity[1]),
+            ),
         )
     )
+
+
+# On equal points, the science leads: "Both work on ADC" before "Both are active in oncology".
+_FIRST_ON_TIES = {
+    code: rank
+    for rank, code in enumerate(
+        ("shared_modality", "shared_area", "related_focus", "they_offer_what_you_need")
+    )
+}
 
 
 def _score_views(
