@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "kbio.directory",
     "kbio.accounts",
     "kbio.events",
+    "kbio.matching",
     "kbio.outcomes",
     "kbio.organizer",
 ]

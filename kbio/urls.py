@@ -19,5 +19,7 @@ urlpatterns += i18n_patterns(
     path("inbox/", event_views.current, {"page": "inbox"}, name="inbox"),
     path("outbox/", event_views.current, {"page": "outbox"}, name="outbox"),
     path("agenda/", event_views.current, {"page": "agenda"}, name="agenda"),
+    # Before any catch-all of the directory under organizations/.
+    path("", include("kbio.matching.urls")),
     prefix_default_language=False,
 )
