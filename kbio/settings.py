@@ -50,6 +50,8 @@ INSTALLED_APPS = [
     "kbio.accounts",
     "kbio.events",
     "kbio.matching",
+    "kbio.outcomes",
+    "kbio.organizer",
 ]
 
 MIDDLEWARE = [
