@@ -49,6 +49,9 @@ INSTALLED_APPS = [
     "kbio.directory",
     "kbio.accounts",
     "kbio.events",
+    "kbio.matching",
+    "kbio.outcomes",
+    "kbio.organizer",
 ]
 
 MIDDLEWARE = [

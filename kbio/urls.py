@@ -14,8 +14,12 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("events/", include("kbio.events.urls")),
+    path("events/", include("kbio.outcomes.urls")),
+    path("organizer/", include("kbio.organizer.urls")),
     path("inbox/", event_views.current, {"page": "inbox"}, name="inbox"),
     path("outbox/", event_views.current, {"page": "outbox"}, name="outbox"),
     path("agenda/", event_views.current, {"page": "agenda"}, name="agenda"),
+    # Before any catch-all of the directory under organizations/.
+    path("", include("kbio.matching.urls")),
     prefix_default_language=False,
 )

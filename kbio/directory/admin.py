@@ -2,7 +2,25 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from kbio.matching.services import match_index_invalidate
+
 from .models import Asset, Contact, FocusArea, Organization, PartnershipType
+
+
+class RefreshesMatching(admin.ModelAdmin):
+    """Edits here change partner suggestions: the next matching page view shows them."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        match_index_invalidate()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        match_index_invalidate()
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        match_index_invalidate()
 
 
 class CountryFilter(admin.SimpleListFilter):
@@ -34,7 +52,7 @@ class OrganizationCountryFilter(CountryFilter):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(admin.ModelAdmin):
+class FocusAreaAdmin(RefreshesMatching):
     list_display = ["name_en", "name_ko", "name_ja", "kind", "parent", "slug", "organization_count"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -52,7 +70,7 @@ class FocusAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(PartnershipType)
-class PartnershipTypeAdmin(admin.ModelAdmin):
+class PartnershipTypeAdmin(RefreshesMatching):
     list_display = ["name_en", "name_ko", "name_ja", "slug", "order"]
     search_fields = ["name_en", "name_ko", "name_ja", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -84,7 +102,7 @@ class ContactInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin):
+class OrganizationAdmin(RefreshesMatching):
     list_display = [
         "name",
         "native_name",
@@ -116,7 +134,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 
 
 @admin.register(Asset)
-class AssetAdmin(admin.ModelAdmin):
+class AssetAdmin(RefreshesMatching):
     list_display = ["name", "organization", "modality", "stage", "partnering_status"]
     list_filter = ["stage", "partnering_status", "modality", OrganizationCountryFilter]
     list_select_related = ["organization", "modality"]

@@ -5,6 +5,7 @@ from django.db import transaction
 
 from kbio.directory.models import Asset, FocusArea, Organization, PartnershipType
 from kbio.lib.synthetic import generate
+from kbio.matching.services import match_index_invalidate
 
 BATCH = 1000
 
@@ -57,6 +58,7 @@ class Command(BaseCommand):
             if batch:
                 done += self._write(batch, areas, types)
                 self._progress(done, organizations, started)
+            match_index_invalidate()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {done} organizations (prefix {prefix}) in "

@@ -1,0 +1,60 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
+
+from .models import MatchingProfile
+from .services import matching_profile_make_default
+
+
+@admin.register(MatchingProfile)
+class MatchingProfileAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "is_default",
+        "weight_deal",
+        "weight_modality",
+        "weight_therapeutic_area",
+        "weight_stage",
+        "weight_services",
+        "cross_border_bonus",
+        "include_same_kind",
+        "updated",
+    ]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    readonly_fields = ["updated"]
+    actions = ["make_default"]
+    fieldsets = [
+        (None, {"fields": [("name", "slug"), "is_default", "notes"]}),
+        (
+            _("Weights"),
+            {
+                "description": _(
+                    "Each criterion counts in proportion to its weight (0–100); only the "
+                    "ratios matter. A criterion that does not apply to a pair (a stage window "
+                    "nobody states, services between two non-providers) is left out of that "
+                    "pair's score. The next page view uses the new weights."
+                ),
+                "fields": [
+                    "weight_deal",
+                    "weight_modality",
+                    "weight_therapeutic_area",
+                    "weight_stage",
+                    "weight_services",
+                    "cross_border_bonus",
+                    "include_same_kind",
+                ],
+            },
+        ),
+        (None, {"fields": ["updated"]}),
+    ]
+
+    @admin.action(description=_("Make the selected profile the default"))
+    def make_default(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Select exactly one profile."), messages.ERROR)
+            return
+        profile = queryset.get()
+        matching_profile_make_default(profile=profile)
+        self.message_user(
+            request, _("“%(name)s” is now the default profile.") % {"name": profile.name}
+        )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "organizer"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("data/", views.data, name="data"),
+    path("organizations.csv", views.organizations_export, name="organizations_export"),
+    path("organizations/import/", views.organizations_import, name="organizations_import"),
+    path("events/<slug:slug>/", views.event_dashboard, name="dashboard"),
+    path("events/<slug:slug>/window/<str:action>/", views.window, name="window"),
+    path("events/<slug:slug>/requests.csv", views.requests_export, name="requests_export"),
+    path("events/<slug:slug>/schedule.csv", views.schedule_export, name="schedule_export"),
+    path("events/<slug:slug>/requests/import/", views.requests_import, name="requests_import"),
+    path("events/<slug:slug>/outcomes/", views.outcomes, name="outcomes"),
+    path("events/<slug:slug>/outcomes.csv", views.outcomes_export, name="outcomes_export"),
+]

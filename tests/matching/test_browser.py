@@ -1,0 +1,62 @@
+"""The matches page in real headless Chromium with JavaScript switched off."""
+
+import os
+import shutil
+
+import pytest
+from django.core.management import call_command
+from playwright.sync_api import expect, sync_playwright
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture
+def page():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
+        context = browser.new_context(java_script_enabled=False)
+        yield context.new_page()
+        browser.close()
+
+
+def test_filter_read_and_correct_without_javascript(live_server, page):
+    call_command("loaddata", "taxonomy", "organizations", verbosity=0)
+    page.goto(f"{live_server.url}/organizations/ips-bio/matches/")
+    first = page.locator("li.suggestion").first
+    expect(first.locator("h3")).to_contain_text("Sumitomo Pharma")
+    expect(first).to_contain_text("Both work on iPSC-derived cell therapy")
+
+    # Only CROs: pick the kind, submit the form.
+    page.select_option("#id_kind", "cro_cdmo")
+    page.get_by_role("button", name="Show suggestions").click()
+    assert "kind=cro_cdmo" in page.url
+    expect(page.locator("#id_kind")).to_have_value("cro_cdmo")
+    first = page.locator("li.suggestion").first
+    expect(first).to_contain_text("GLP toxicology and safety")
+    expect(page.locator("li.suggestion h3", has_text="Sumitomo Pharma")).to_have_count(0)
+
+    # Every reason and gap opens without a script.
+    first.locator("summary").click()
+    expect(first.locator("details .suggestion-gaps")).to_be_visible()
+
+    # A score above 100 is refused with the reason, and what was typed stays.
+    page.fill("#id_min_score", "150")
+    page.get_by_role("button", name="Show suggestions").click()
+    expect(page.get_by_role("alert").first).to_contain_text(
+        "Ensure this value is less than or equal to 100."
+    )
+    expect(page.locator("#id_min_score")).to_have_value("150")
+    expect(page.locator("li.suggestion")).to_have_count(0)

@@ -1,0 +1,92 @@
+"""The organizer's and a participant's pages in real headless Chromium, with JavaScript off:
+charts are drawn by the server, forms post without scripts."""
+
+import os
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from kbio.events.models import RequestStatus
+from kbio.outcomes.models import Outcome
+from tests.events.conftest import make_party
+from tests.events.factories import MeetingFactory, MeetingRequestFactory
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "partnering-pass-1"  # tests.factories.UserFactory
+
+
+@pytest.fixture
+def browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(browser, live_server, username):
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    return page
+
+
+def test_dashboard_and_outcome_without_javascript(live_server, browser, past_event):
+    alice = make_party(past_event, "alice", kind="venture", country="KR")
+    bob = make_party(past_event, "bob", kind="pharma", country="JP")
+    met = MeetingRequestFactory(
+        event=past_event,
+        requester=alice.participation,
+        recipient=bob.participation,
+        status=RequestStatus.ACCEPTED,
+    )
+    MeetingFactory(
+        request=met,
+        slot=past_event.sessions.get().slots.order_by("starts_at").first(),
+        table=past_event.tables.get(number=1),
+        is_published=True,
+    )
+    UserFactory(username="organizer", is_staff=True)
+
+    # The venture records the outcome from its agenda.
+    venture = log_in(browser, live_server, "alice")
+    venture.goto(f"{live_server.url}/events/{past_event.slug}/agenda/")
+    venture.get_by_role("link", name="Outcome").click()
+    venture.get_by_label("Verification (proof of concept)").check()
+    venture.get_by_label("Since when").fill("2025-02-14")
+    venture.get_by_label("Note (optional)").fill("PoC at Shonan iPark starts in March.")
+    venture.get_by_role("button", name="Record").click()
+    expect(venture.get_by_text("The outcome is recorded.")).to_be_visible()
+    assert Outcome.objects.get().side == alice.organization
+
+    # The organizer sees it in the funnel, drawn by the server as SVG with readable numbers.
+    organizer = log_in(browser, live_server, "organizer")
+    organizer.goto(f"{live_server.url}/organizer/")
+    organizer.get_by_role("link", name=past_event.name).click()
+    funnel = organizer.locator("svg#chart-funnel")
+    expect(funnel).to_be_visible()
+    expect(funnel.locator("text", has_text="1 (100%)").first).to_be_visible()
+    expect(organizer.locator("svg#chart-kind")).to_contain_text("Bio venture")
+    # The threshold form works by a plain GET.
+    organizer.get_by_label("Ventures with fewer than this many meetings").fill("1")
+    organizer.get_by_role("button", name="Show").click()
+    expect(
+        organizer.get_by_role("heading", name="Ventures with fewer than 1 meeting")
+    ).to_be_visible()
