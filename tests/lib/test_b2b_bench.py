@@ -1,0 +1,54 @@
+"""Literature instances scheduled end to end, checked independently."""
+
+import csv
+import importlib.util
+from pathlib import Path
+
+import pytest
+
+from kbio.lib import b2b_format
+from kbio.lib import scheduler as S
+from tests.lib.schedule_checker import assert_valid, check
+
+ROOT = Path(__file__).resolve().parents[2]
+BENCH = ROOT / "bench" / "b2b"
+
+
+@pytest.mark.parametrize(
+    ("name", "workers"),
+    [
+        ("tic-12.original", 1),
+        ("tic-13crafb.original", 2),
+        ("forumt-14crafd.original", 1),
+    ],
+)
+def test_tight_instances_get_every_meeting_placed(name, workers):
+    # Participants here have as many meetings as slots: a plain greedy drops some.
+    problem = b2b_format.to_problem(b2b_format.read_dzn(BENCH / f"{name}.dzn"))
+    result = S.schedule(problem, S.Options(effort=3, time_limit=20, workers=workers))
+    checked = assert_valid(problem, result)
+    assert checked.placed == len(problem.meetings)
+    assert result.report.unplaced == []
+    assert result.report.upper_bound == len(problem.meetings)
+
+
+def test_bench_script_writes_schedules_the_checker_accepts(tmp_path, capsys):
+    spec = importlib.util.spec_from_file_location("b2b_bench", ROOT / "bench" / "b2b.py")
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    path = BENCH / "forum-13.original.dzn"
+    assert bench.main([str(path), "--out", str(tmp_path), "--effort", "3", "--workers", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("forum-13.original placed=154/154 breaks=")
+    assert lines[-1].startswith("total placed=154/154 breaks=")
+    with open(tmp_path / "forum-13.original.csv", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["meeting", "slot", "table"]
+    placements = {int(m): (int(s), int(t)) for m, s, t in rows[1:]}
+    assert sorted(placements) == list(range(1, 155))
+    problem = b2b_format.to_problem(b2b_format.read_dzn(path))
+    checked = check(problem, placements)
+    assert checked.violations == []
+    printed_breaks = int(lines[0].split("breaks=")[1].split()[0])
+    printed_worst = int(lines[0].split("worst=")[1].split()[0])
+    assert (checked.breaks, checked.worst) == (printed_breaks, printed_worst)
