@@ -12,5 +12,6 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("kbio.directory.urls")),
     prefix_default_language=False,
 )

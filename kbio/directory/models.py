@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -165,6 +165,12 @@ class OrganizationQuerySet(models.QuerySet):
         """Everything a list or profile shows, in a fixed number of queries."""
         return self.prefetch_related("focus_areas", "seeks", "offers")
 
+    def with_pipeline(self):
+        """The assets with their modality, in one more query."""
+        return self.prefetch_related(
+            Prefetch("assets", queryset=Asset.objects.select_related("modality"))
+        )
+
 
 class Organization(models.Model):
     Kind = OrganizationKind
@@ -249,6 +255,23 @@ class Organization(models.Model):
     def natural_key(self):
         return (self.slug,)
 
+    @property
+    def native_language(self) -> str:
+        """The language code of the native name's script, for the HTML lang attribute."""
+        return NATIVE_LANGUAGES.get(self.country.code, "")
+
+    @property
+    def preferred_stage_labels(self) -> list[str]:
+        return [Stage(code).label for code in self.preferred_stages if code in Stage.values]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [Language(code).label for code in self.languages if code in Language.values]
+
+
+# Native names of Korean organizations are written in Hangul, of Japanese ones in Japanese.
+NATIVE_LANGUAGES = {"KR": "ko", "JP": "ja"}
+
 
 class PartneringStatus(models.TextChoices):
     OPEN = "open", _("Open to partnering")
@@ -332,6 +355,10 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organization.name})"
+
+    @property
+    def designation_labels(self) -> list[str]:
+        return [Designation(code).label for code in self.designations if code in Designation.values]
 
     def natural_key(self):
         return (self.organization.slug, self.slug)
