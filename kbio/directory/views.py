@@ -2,8 +2,9 @@
 
 from django.core.paginator import Paginator
 from django.db.models import Count
+from django.db.models.functions import Lower
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from .filters import OrganizationFilter
 from .models import FocusArea, Organization
@@ -12,8 +13,13 @@ PAGE_SIZE = 25
 
 
 def organization_list(request: HttpRequest) -> HttpResponse:
+    # The filter form sends every field, empty or not; a link to share names only those in use.
+    in_use = _without_empty(request.GET)
+    if list(in_use.lists()) != list(request.GET.lists()):
+        return redirect(f"{request.path}?{in_use.urlencode()}" if in_use else request.path)
     filterset = OrganizationFilter(request.GET or None, queryset=Organization.objects.active())
-    results = filterset.qs
+    # Alphabetical whatever the letter case; the key makes paging stable among equal names.
+    results = filterset.qs.order_by(Lower("name"), "pk")
     # The paginator counts and slices first; the tags are then prefetched for one page only.
     page = Paginator(results.with_profile(), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
@@ -45,6 +51,14 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "contacts": list(organization.contacts.all()) if request.user.is_authenticated else None,
     }
     return render(request, "directory/organization_detail.html", context)
+
+
+def _without_empty(query: QueryDict) -> QueryDict:
+    kept = QueryDict(mutable=True)
+    for param, values in query.lists():
+        if values := [value for value in values if value.strip()]:
+            kept.setlist(param, values)
+    return kept
 
 
 def _without(query: QueryDict, param: str, value: str | None) -> str:
