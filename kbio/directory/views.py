@@ -1,8 +1,9 @@
 """The directory in the browser: the filtered organization list and the public profile."""
 
+from collections import defaultdict
+
 from django.core.paginator import Paginator
-from django.db.models import Count
-from django.db.models.functions import Lower
+from django.db.models import Value
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -18,18 +19,17 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     if list(in_use.lists()) != list(request.GET.lists()):
         return redirect(f"{request.path}?{in_use.urlencode()}" if in_use else request.path)
     filterset = OrganizationFilter(request.GET or None, queryset=Organization.objects.active())
-    # Alphabetical whatever the letter case; the key makes paging stable among equal names.
-    results = filterset.qs.order_by(Lower("name"), "pk")
-    # The paginator counts and slices first; the tags are then prefetched for one page only.
-    page = Paginator(results.with_profile(), PAGE_SIZE).get_page(request.GET.get("page"))
+    results = filterset.qs.alphabetical()
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    organizations = list(page.object_list)
+    _attach_tags(organizations, filterset.areas.values(), filterset.partnership_types.values())
     context = {
         "filterset": filterset,
         "form": filterset.form,
         "focus_groups": filterset.focus_groups(),
         "page": page,
-        "organizations": page.object_list,
+        "organizations": organizations,
         "active_filters": _removal_links(request.GET, filterset.active_filters()),
-        "modality_facets": _modality_facets(request.GET, filterset, results, page),
     }
     return render(request, "directory/organization_list.html", context)
 
@@ -53,6 +53,43 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "directory/organization_detail.html", context)
 
 
+def _attach_tags(organizations: list[Organization], areas, partnership_types) -> None:
+    """Give each organization of a page focus_area_list, seek_list and offer_list.
+
+    One query reads the three link tables for this page only; the names come from the taxonomy
+    the filters already hold, in taxonomy order.
+    """
+    areas = {area.pk: (rank, area) for rank, area in enumerate(areas)}
+    types = {t.pk: (rank, t) for rank, t in enumerate(partnership_types)}
+    ids = [organization.pk for organization in organizations]
+
+    def links(field: str, column: str, tag: str):
+        through = getattr(Organization, field).through
+        return (
+            through.objects.filter(organization_id__in=ids)
+            .annotate(tag=Value(tag))
+            .values_list("organization_id", column, "tag")
+        )
+
+    rows = links("focus_areas", "focusarea_id", "focus").union(
+        links("seeks", "partnershiptype_id", "seeks"),
+        links("offers", "partnershiptype_id", "offers"),
+        all=True,
+    )
+    found: dict[tuple[int, str], list] = defaultdict(list)
+    for organization_id, target_id, tag in rows if ids else []:
+        found[organization_id, tag].append(areas[target_id] if tag == "focus" else types[target_id])
+    for organization in organizations:
+        pk = organization.pk
+        organization.focus_area_list = [a for _, a in sorted(found[pk, "focus"], key=_rank)]
+        organization.seek_list = [t for _, t in sorted(found[pk, "seeks"], key=_rank)]
+        organization.offer_list = [t for _, t in sorted(found[pk, "offers"], key=_rank)]
+
+
+def _rank(item) -> int:
+    return item[0]
+
+
 def _without_empty(query: QueryDict) -> QueryDict:
     kept = QueryDict(mutable=True)
     for param, values in query.lists():
@@ -74,32 +111,3 @@ def _without(query: QueryDict, param: str, value: str | None) -> str:
 
 def _removal_links(query: QueryDict, active) -> list[tuple[str, str]]:
     return [(label, "?" + _without(query, param, value)) for param, label, value in active]
-
-
-def _modality_facets(query: QueryDict, filterset: OrganizationFilter, results, page):
-    """Modalities among the current results with their counts, each a link that narrows to it.
-
-    Offered while no modality is ticked: the counts are then exactly what the link will show.
-    """
-    if not page.paginator.count:
-        return []
-    modalities = [a for a in filterset.areas.values() if a.kind == FocusArea.Kind.MODALITY]
-    if any(slug in filterset.selected_focus() for slug in (a.slug for a in modalities)):
-        return []
-    through = Organization.focus_areas.through
-    counts = dict(
-        through.objects.filter(
-            organization__in=results.values("pk"), focusarea__in=[a.pk for a in modalities]
-        )
-        .values_list("focusarea")
-        .annotate(n=Count("pk"))
-        .order_by()
-    )
-    facets = []
-    for area in modalities:
-        if counts.get(area.pk):
-            narrowed = query.copy()
-            narrowed.pop("page", None)
-            narrowed.appendlist("focus", area.slug)
-            facets.append((area, counts[area.pk], "?" + narrowed.urlencode()))
-    return facets
