@@ -125,13 +125,10 @@ class OrganizationFilter(django_filters.FilterSet):
                 Q(name__icontains=word)
                 | Q(native_name__icontains=word)
                 | Q(description__icontains=word)
-            )
-            assets = Asset.objects.filter(name__icontains=word)
-            queryset = queryset.filter(
-                pk__in=organizations.order_by().values("pk").union(
-                    assets.order_by().values("organization_id")
-                )
-            )
+            ).order_by()
+            assets = Asset.objects.filter(name__icontains=word).order_by()
+            matches = organizations.values("pk").union(assets.values("organization_id"))
+            queryset = queryset.filter(pk__in=matches)
         return queryset
 
     def filter_focus(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
