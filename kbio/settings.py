@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django_countries",
     "kbio.core",
     "kbio.directory",
+    "kbio.accounts",
+    "kbio.events",
 ]
 
 MIDDLEWARE = [
@@ -131,6 +133,8 @@ LOGOUT_REDIRECT_URL = "home"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "K-Bio Partnering <noreply@localhost>")
+# Links in emails point here (no request at hand when a notice is sent).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kbio.core import views as core_views
+from kbio.events import views as event_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
@@ -13,5 +14,9 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("kbio.directory.urls")),
+    path("events/", include("kbio.events.urls")),
+    path("inbox/", event_views.current, {"page": "inbox"}, name="inbox"),
+    path("outbox/", event_views.current, {"page": "outbox"}, name="outbox"),
+    path("agenda/", event_views.current, {"page": "agenda"}, name="agenda"),
     prefix_default_language=False,
 )

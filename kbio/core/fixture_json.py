@@ -29,6 +29,13 @@ def describe(obj: dict) -> str:
 
 
 class Deserializer(django_json.Deserializer):
+    def __init__(self, stream_or_string, **options):
+        super().__init__(stream_or_string, **options)
+        # Our fixtures list what they refer to first (taxonomy, then organizations, then
+        # assets), so a reference that does not resolve is an error of this very object,
+        # reported here with its name rather than after the whole file.
+        self.handle_forward_references = False
+
     def _handle_object(self, obj):
         label = describe(obj)
         try:

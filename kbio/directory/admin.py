@@ -5,6 +5,34 @@ from django.utils.translation import gettext_lazy as _
 from .models import Asset, Contact, FocusArea, Organization, PartnershipType
 
 
+class CountryFilter(admin.SimpleListFilter):
+    """Only the countries that occur, not the whole ISO list."""
+
+    title = _("country")
+    parameter_name = "country"
+    field = "country"
+
+    def lookups(self, request, model_admin):
+        from django_countries import countries
+
+        codes = (
+            model_admin.model.objects.order_by(self.field)
+            .values_list(self.field, flat=True)
+            .distinct()
+        )
+        return [(code, countries.name(code)) for code in codes if code]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(**{self.field: self.value()})
+        return queryset
+
+
+class OrganizationCountryFilter(CountryFilter):
+    parameter_name = "organization__country"
+    field = "organization__country"
+
+
 @admin.register(FocusArea)
 class FocusAreaAdmin(admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "name_ja", "kind", "parent", "slug", "organization_count"]
@@ -51,7 +79,7 @@ class AssetInline(admin.StackedInline):
 class ContactInline(admin.TabularInline):
     model = Contact
     extra = 0
-    fields = ["name", "native_name", "title", "email", "user"]
+    fields = ["name", "native_name", "title", "email", "language", "user"]
     autocomplete_fields = ["user"]
 
 
@@ -67,7 +95,7 @@ class OrganizationAdmin(admin.ModelAdmin):
         "asset_count",
         "is_active",
     ]
-    list_filter = ["kind", "country", "focus_areas", "lead_stage", "is_active"]
+    list_filter = ["kind", CountryFilter, "focus_areas", "lead_stage", "is_active"]
     search_fields = ["name", "native_name", "slug", "city", "assets__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["focus_areas", "seeks", "offers"]
@@ -90,7 +118,7 @@ class OrganizationAdmin(admin.ModelAdmin):
 @admin.register(Asset)
 class AssetAdmin(admin.ModelAdmin):
     list_display = ["name", "organization", "modality", "stage", "partnering_status"]
-    list_filter = ["stage", "partnering_status", "modality", "organization__country"]
+    list_filter = ["stage", "partnering_status", "modality", OrganizationCountryFilter]
     list_select_related = ["organization", "modality"]
     search_fields = [
         "name",
@@ -105,9 +133,9 @@ class AssetAdmin(admin.ModelAdmin):
 
 @admin.register(Contact)
 class ContactAdmin(admin.ModelAdmin):
-    list_display = ["name", "native_name", "title", "email", "organization", "user"]
+    list_display = ["name", "native_name", "title", "email", "language", "organization", "user"]
     list_select_related = ["organization", "user"]
-    list_filter = ["organization__kind", "organization__country"]
+    list_filter = ["organization__kind", OrganizationCountryFilter]
     search_fields = [
         "name",
         "native_name",

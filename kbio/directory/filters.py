@@ -119,7 +119,7 @@ class OrganizationFilter(django_filters.FilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Every word must appear in a name (either script), the description or an asset name."""
         # One "id IN (... UNION ...)" per word: PostgreSQL answers both halves from their trigram
-        # indexes (migration 0003) and joins the result, instead of comparing every row's text.
+        # indexes (migration 0005) and joins the result, instead of comparing every row's text.
         for word in value.split():
             organizations = Organization.objects.filter(
                 Q(name__icontains=word)

@@ -6,6 +6,7 @@ from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
@@ -52,6 +53,14 @@ class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
     JAPANESE = "ja", _("Japanese")
     CHINESE = "zh", _("Chinese")
+
+
+# The languages the interface and the emails are written in (settings.LANGUAGES).
+INTERFACE_LANGUAGES = [
+    (Language.ENGLISH.value, Language.ENGLISH.label),
+    (Language.KOREAN.value, Language.KOREAN.label),
+    (Language.JAPANESE.value, Language.JAPANESE.label),
+]
 
 
 class TranslatedName(models.Model):
@@ -248,8 +257,9 @@ class Organization(models.Model):
     )
     languages = ChoiceListField(_("working languages"), item_choices=Language)
     is_active = models.BooleanField(_("active"), default=True)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    # Plain defaults rather than auto_now: fixtures load with raw saves, which skip auto_now.
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    updated = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
     objects = OrganizationManager()
 
@@ -286,6 +296,10 @@ class Organization(models.Model):
         if self.native_name:
             return f"{self.name} ({self.native_name})"
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.updated = timezone.now()
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organization", args=[self.slug])
@@ -439,6 +453,16 @@ class Contact(models.Model):
         blank=True,
         related_name="contact",
     )
+    language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=INTERFACE_LANGUAGES,
+        blank=True,
+        help_text=_(
+            "The language of the emails this person receives. Empty: the organization's first "
+            "working language that the site speaks."
+        ),
+    )
 
     objects = ContactManager()
 
@@ -456,6 +480,14 @@ class Contact(models.Model):
     def __str__(self) -> str:
         label = f"{self.name} ({self.native_name})" if self.native_name else self.name
         return f"{label}, {self.organization.name}"
+
+    @property
+    def email_language(self) -> str:
+        """The language to write to this person in: their own choice, else their organization's."""
+        if self.language:
+            return self.language
+        spoken = {code for code, _label in INTERFACE_LANGUAGES}
+        return next((code for code in self.organization.languages if code in spoken), "en")
 
     def natural_key(self):
         return (self.organization.slug, self.email)

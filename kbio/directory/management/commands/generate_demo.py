@@ -1,4 +1,3 @@
-import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -68,13 +67,12 @@ class Command(BaseCommand):
     def _progress(self, done: int, total: int, started: float) -> None:
         width = 30
         filled = width * done // total
-        sys.stderr.write(
+        self.stderr.write(
             f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} organizations "
-            f"({time.monotonic() - started:.1f} s)"
+            f"({time.monotonic() - started:.1f} s)",
+            ending="\n" if done == total else "",
         )
-        if done == total:
-            sys.stderr.write("\n")
-        sys.stderr.flush()
+        self.stderr.flush()
 
     def _write(self, batch, areas, types) -> int:
         created = Organization.objects.bulk_create(

@@ -35,6 +35,6 @@ def drop_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0002_directory_indexes")]
+    dependencies = [("directory", "0004_directory_indexes")]
 
     operations = [migrations.RunPython(create_indexes, drop_indexes)]

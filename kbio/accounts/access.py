@@ -1,0 +1,39 @@
+"""Who a logged-in user speaks for, and the one way views fetch objects on their behalf.
+
+A user is a delegate (Contact) of one organization. Every object a participant touches is
+fetched through `get_for_organization_or_404`, which narrows the query with the model's
+`for_organization()` QuerySet method: another organization's object is a 404, never data.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Model, QuerySet
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from kbio.directory.models import Contact, Organization
+
+
+def delegate_of(request: HttpRequest) -> Contact | None:
+    """The logged-in user's Contact (with its organization), looked up once per request."""
+    if not request.user.is_authenticated:
+        return None
+    if not hasattr(request, "_kbio_delegate"):
+        request._kbio_delegate = (
+            Contact.objects.select_related("organization").filter(user=request.user).first()
+        )
+    return request._kbio_delegate
+
+
+def organization_of(request: HttpRequest) -> Organization | None:
+    contact = delegate_of(request)
+    return contact.organization if contact else None
+
+
+def get_for_organization_or_404(
+    queryset: QuerySet, organization: Organization | None, **lookups
+) -> Model:
+    """One object visible to `organization`, or Http404 (also for users with no organization)."""
+    if organization is None:
+        raise Http404("No organization for this login.")
+    return get_object_or_404(queryset.for_organization(organization), **lookups)

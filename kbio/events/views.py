@@ -1,0 +1,469 @@
+"""Participant pages of a partnering event: register, availability, request, inbox, outbox,
+agenda. Every page needs a login; every request, participation or meeting is fetched scoped
+to the user's organization (kbio.accounts.access), so another organization's objects are 404.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Max, Min
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kbio.accounts.access import get_for_organization_or_404, organization_of
+from kbio.directory.models import Asset
+
+from . import services
+from .forms import AvailabilityForm, DeclineForm, MeetingRequestForm, RegistrationForm
+from .models import Event, MeetingRequest, Participation, RequestStatus, SessionKind
+
+
+def _event_or_404(slug: str) -> Event:
+    return get_object_or_404(Event.objects.visible(), slug=slug)
+
+
+def _my_participation(request: HttpRequest, event: Event) -> Participation | None:
+    organization = organization_of(request)
+    if organization is None:
+        return None
+    return (
+        Participation.objects.for_organization(organization)
+        .select_related("organization")
+        .filter(event=event)
+        .first()
+    )
+
+
+def _registered_or_404(request: HttpRequest, event: Event) -> Participation:
+    participation = _my_participation(request, event)
+    if participation is None:
+        raise Http404("Your organization is not registered for this event.")
+    return participation
+
+
+def _posted(request: HttpRequest):
+    """Form data for a POST, even an empty one (which `request.POST or None` would drop)."""
+    return request.POST if request.method == "POST" else None
+
+
+def _first_error(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+def _pending_count(participation: Participation) -> int:
+    return MeetingRequest.objects.incoming(participation).pending().count()
+
+
+@login_required
+def event_list(request: HttpRequest) -> HttpResponse:
+    events = list(
+        Event.objects.visible().annotate(
+            first_start=Min("sessions__starts_at"), last_end=Max("sessions__ends_at")
+        )
+    )
+    organization = organization_of(request)
+    registered = set()
+    if organization is not None:
+        registered = set(
+            Participation.objects.for_organization(organization).values_list("event_id", flat=True)
+        )
+    return render(
+        request,
+        "events/event_list.html",
+        {"events": events, "registered": registered, "organization": organization},
+    )
+
+
+@login_required
+def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    mine = _my_participation(request, event)
+    participants = list(
+        event.participations.select_related("organization", "fixed_table").order_by(
+            "organization__kind", "organization__name"
+        )
+    )
+    sent_to, asked_by = set(), set()
+    if mine is not None:
+        sent_to = set(
+            MeetingRequest.objects.outgoing(mine).live().values_list("recipient_id", flat=True)
+        )
+        asked_by = set(
+            MeetingRequest.objects.incoming(mine).live().values_list("requester_id", flat=True)
+        )
+    return render(
+        request,
+        "events/event_detail.html",
+        {
+            "event": event,
+            "mine": mine,
+            "sessions": event.sessions.all(),
+            "hosts": event.hosted_by.all(),
+            "participants": participants,
+            "sent_to": sent_to,
+            "asked_by": asked_by,
+            "accepts_requests": event.accepts_requests(),
+            "window_not_yet_open": event.window_not_yet_open(),
+            "organization": organization_of(request),
+        },
+    )
+
+
+@login_required
+def register(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    organization = organization_of(request)
+    if organization is None:
+        raise Http404("No organization for this login.")
+    mine = _my_participation(request, event)
+    if not event.takes_registrations:
+        messages.error(request, _("Registration for this event is not open."))
+        return redirect(event)
+    initial = {"delegates": list(mine.delegates.all())} if mine else {}
+    form = RegistrationForm(_posted(request), organization=organization, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_register(
+                event=event, organization=organization, delegates=form.cleaned_data["delegates"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your delegates for this event are saved."))
+            return redirect(event)
+    return render(request, "events/register.html", {"event": event, "form": form, "mine": mine})
+
+
+@login_required
+def availability(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    mine = _registered_or_404(request, event)
+    form = AvailabilityForm(
+        _posted(request),
+        event=event,
+        initial={"blocked_slots": list(mine.blocked_slots.values_list("pk", flat=True))},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.participation_block_slots(
+                participation=mine, slots=form.cleaned_data["blocked_slots"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Your availability is saved."))
+            return redirect("events:agenda", event.slug)
+    return render(
+        request,
+        "events/availability.html",
+        {"event": event, "mine": mine, "form": form, "pending_count": _pending_count(mine)},
+    )
+
+
+def _preselected_asset(request: HttpRequest, mine: Participation, recipient: Participation):
+    slug = request.GET.get("asset")
+    if not slug:
+        return None
+    assets = Asset.objects.filter(slug=slug)
+    asset = (
+        assets.filter(organization_id=recipient.organization_id).first()
+        or assets.filter(organization_id=mine.organization_id).first()
+    )
+    if asset is None:
+        messages.warning(request, _("That asset was not found; choose one below if you like."))
+    return asset
+
+
+@login_required
+def request_create(request: HttpRequest, slug: str, org_slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    recipient = get_object_or_404(
+        Participation.objects.select_related("organization"),
+        event=event,
+        organization__slug=org_slug,
+    )
+    mine = _my_participation(request, event)
+    if mine is None:
+        if organization_of(request) is None:
+            raise Http404("No organization for this login.")
+        messages.info(request, _("Register your organization for this event to request meetings."))
+        return redirect(event)
+    existing = MeetingRequest.objects.live().filter(requester=mine, recipient=recipient).first()
+    reverse_request = (
+        MeetingRequest.objects.live().filter(requester=recipient, recipient=mine).first()
+    )
+    form = MeetingRequestForm(
+        _posted(request),
+        requester=mine.organization,
+        recipient=recipient.organization,
+        initial={"asset": _preselected_asset(request, mine, recipient)}
+        if request.method == "GET"
+        else None,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_request_create(
+                requester=mine,
+                recipient=recipient,
+                message=form.cleaned_data["message"],
+                asset=form.cleaned_data["asset"],
+                sent_by=request.user,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("Your request to %(organization)s is sent.")
+                % {"organization": recipient.organization.name},
+            )
+            return redirect("events:outbox", event.slug)
+    return render(
+        request,
+        "events/request_form.html",
+        {
+            "event": event,
+            "mine": mine,
+            "recipient": recipient,
+            "form": form,
+            "is_self": recipient.pk == mine.pk,
+            "existing": existing,
+            "reverse_request": reverse_request,
+            "accepts_requests": event.accepts_requests(),
+            "pending_count": _pending_count(mine),
+        },
+    )
+
+
+@login_required
+def inbox(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    mine = _registered_or_404(request, event)
+    requests = list(MeetingRequest.objects.incoming(mine).for_lists().with_mutual())
+    pending = [r for r in requests if r.status == RequestStatus.PENDING]
+    answered = [r for r in requests if r.status != RequestStatus.PENDING]
+    return render(
+        request,
+        "events/inbox.html",
+        {
+            "event": event,
+            "mine": mine,
+            "pending": pending,
+            "answered": answered,
+            "pending_count": len(pending),
+        },
+    )
+
+
+@login_required
+def outbox(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    mine = _registered_or_404(request, event)
+    requests = list(MeetingRequest.objects.outgoing(mine).for_lists().with_mutual())
+    open_count = sum(1 for r in requests if r.status == RequestStatus.PENDING)
+    return render(
+        request,
+        "events/outbox.html",
+        {
+            "event": event,
+            "mine": mine,
+            "requests": requests,
+            "open_count": open_count,
+            "pending_count": _pending_count(mine),
+        },
+    )
+
+
+@login_required
+def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _event_or_404(slug)
+    organization = organization_of(request)
+    meeting_request = get_for_organization_or_404(
+        MeetingRequest.objects.for_lists().with_mutual().filter(event=event),
+        organization,
+        pk=pk,
+    )
+    incoming = meeting_request.recipient.organization_id == organization.pk
+    mine = meeting_request.recipient if incoming else meeting_request.requester
+    return render(
+        request,
+        "events/request_detail.html",
+        {
+            "event": event,
+            "mine": mine,
+            "r": meeting_request,
+            "incoming": incoming,
+            "other": meeting_request.requester if incoming else meeting_request.recipient,
+            "show_confidential": meeting_request.confidential_visible_to(organization),
+            "pending_count": _pending_count(mine),
+        },
+    )
+
+
+def _incoming_or_404(request: HttpRequest, event: Event, pk: int) -> MeetingRequest:
+    organization = organization_of(request)
+    return get_for_organization_or_404(
+        MeetingRequest.objects.select_related("event").filter(
+            event=event, recipient__organization=organization
+        ),
+        organization,
+        pk=pk,
+    )
+
+
+@login_required
+@require_POST
+def request_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _event_or_404(slug)
+    meeting_request = _incoming_or_404(request, event, pk)
+    try:
+        services.meeting_request_accept(meeting_request=meeting_request, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _first_error(exc))
+    else:
+        messages.success(
+            request,
+            _("You accepted the meeting with %(organization)s. It is on your agenda.")
+            % {"organization": meeting_request.requester.organization.name},
+        )
+    return redirect("events:inbox", event.slug)
+
+
+@login_required
+def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _event_or_404(slug)
+    meeting_request = _incoming_or_404(request, event, pk)
+    meeting_request = (
+        MeetingRequest.objects.for_lists().select_related("event").get(pk=meeting_request.pk)
+    )
+    form = DeclineForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.meeting_request_decline(
+                meeting_request=meeting_request,
+                by=request.user,
+                reason=form.cleaned_data["reason"],
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, _first_error(exc))
+        else:
+            messages.success(
+                request,
+                _("You declined the request from %(organization)s.")
+                % {"organization": meeting_request.requester.organization.name},
+            )
+        return redirect("events:inbox", event.slug)
+    return render(
+        request,
+        "events/decline.html",
+        {
+            "event": event,
+            "mine": meeting_request.recipient,
+            "r": meeting_request,
+            "form": form,
+            "pending_count": _pending_count(meeting_request.recipient),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    event = _event_or_404(slug)
+    organization = organization_of(request)
+    meeting_request = get_for_organization_or_404(
+        MeetingRequest.objects.select_related("event", "recipient__organization").filter(
+            event=event, requester__organization=organization
+        ),
+        organization,
+        pk=pk,
+    )
+    try:
+        services.meeting_request_cancel(meeting_request=meeting_request)
+    except ValidationError as exc:
+        messages.error(request, _first_error(exc))
+    else:
+        messages.success(
+            request,
+            _("You cancelled your request to %(organization)s.")
+            % {"organization": meeting_request.recipient.organization.name},
+        )
+    return redirect("events:outbox", event.slug)
+
+
+@login_required
+def agenda(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    mine = _registered_or_404(request, event)
+    accepted = list(MeetingRequest.objects.involving(mine).accepted().for_lists())
+    blocked = set(mine.blocked_slots.values_list("pk", flat=True))
+    by_slot: dict[int, list[MeetingRequest]] = {}
+    unscheduled = []
+    for meeting_request in accepted:
+        meeting = meeting_request.published_meeting
+        meeting_request.partner = meeting_request.other_side(mine).organization
+        if meeting is None:
+            unscheduled.append(meeting_request)
+        else:
+            by_slot.setdefault(meeting.slot_id, []).append(meeting_request)
+    programme = []
+    for session in event.sessions.prefetch_related("slots"):
+        rows = []
+        if session.kind == SessionKind.PARTNERING:
+            rows = [
+                {
+                    "slot": slot,
+                    "meetings": by_slot.get(slot.pk, []),
+                    "blocked": slot.pk in blocked,
+                }
+                for slot in session.slots.all()
+            ]
+        programme.append({"session": session, "rows": rows})
+    return render(
+        request,
+        "events/agenda.html",
+        {
+            "event": event,
+            "mine": mine,
+            "programme": programme,
+            "unscheduled": unscheduled,
+            "accepted_count": len(accepted),
+            "scheduled_count": len(accepted) - len(unscheduled),
+            "fixed_table": mine.fixed_table_or_none,
+            "pending_count": _pending_count(mine),
+        },
+    )
+
+
+@login_required
+def current(request: HttpRequest, page: str) -> HttpResponse:
+    """/inbox/, /outbox/, /agenda/: the page for the organization's current event.
+
+    Current means the next event still to end (or the latest one if all are over)."""
+    organization = organization_of(request)
+    if organization is None:
+        return redirect("events:list")
+    participations = list(
+        Participation.objects.for_organization(organization)
+        .filter(event__in=Event.objects.visible())
+        .annotate(first_start=Min("event__sessions__starts_at"))
+        .annotate(last_end=Max("event__sessions__ends_at"))
+        .select_related("event")
+    )
+    if not participations:
+        messages.info(request, _("Your organization is not registered for any event yet."))
+        return redirect("events:list")
+    now = timezone.now()
+    upcoming = [p for p in participations if p.last_end is None or p.last_end >= now]
+    if upcoming:
+        chosen = min(upcoming, key=lambda p: (p.first_start is None, p.first_start or now))
+    else:
+        chosen = max(participations, key=lambda p: p.last_end)
+    return redirect(reverse(f"events:{page}", args=[chosen.event.slug]))

@@ -1,0 +1,99 @@
+"""Two delegates in two browsers: request → accept → agenda, in real headless Chromium."""
+
+import os
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from kbio.events.models import MeetingRequest, RequestStatus, TimeSlot
+from tests.events.factories import MeetingFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+PASSWORD = "partnering-pass-1"  # tests.factories.UserFactory
+
+
+@pytest.fixture
+def browser():
+    # Playwright's sync API runs an event loop in this thread; the ORM calls of the test
+    # itself are still synchronous.
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
+        )
+        yield browser
+        browser.close()
+
+
+def log_in(browser, live_server, username):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    page.click("main button[type=submit]")
+    expect(page.locator("nav.account-nav")).to_contain_text("Log out")
+    return page
+
+
+def test_request_accept_agenda_in_two_browsers(live_server, browser, alice, bob, alice_asset):
+    event_url = f"{live_server.url}/events/spring-partnering/"
+    venture = log_in(browser, live_server, "alice")
+    pharma = log_in(browser, live_server, "bob")
+
+    # The venture finds the pharma company among the participants and asks for a meeting.
+    venture.goto(event_url)
+    venture.get_by_role("row", name=re.compile("Bob Org")).get_by_role(
+        "link", name="Request a meeting"
+    ).click()
+    venture.fill("#id_message", "We would like to present KB-101, our cartilage programme.")
+    venture.select_option("#id_asset", label="KB-101 · Alice Org")
+    venture.get_by_role("button", name="Send request").click()
+    expect(venture.locator(".messages")).to_contain_text("Your request to Bob Org is sent.")
+    expect(venture.locator("#main")).to_contain_text("Pending")
+
+    # The pharma delegate, in the other browser, sees it in the inbox and accepts.
+    pharma.goto(f"{event_url}inbox/")
+    card = pharma.locator(".request-card", has_text="Alice Org")
+    expect(card).to_contain_text("KB-101, our cartilage programme")
+    card.get_by_role("button", name="Accept").click()
+    expect(pharma.locator(".messages")).to_contain_text("You accepted the meeting with Alice Org")
+
+    # Accepting opened the asset's confidential details to the pharma side.
+    pharma.get_by_role("link", name="Alice Org").first.click()
+    expect(pharma.locator(".confidential")).to_contain_text("12-month efficacy data")
+
+    # Back in the first browser: the outbox says accepted, the agenda lists the meeting.
+    venture.goto(f"{event_url}outbox/")
+    expect(venture.locator("#main")).to_contain_text("Accepted")
+    venture.goto(f"{event_url}agenda/")
+    expect(venture.locator("#main")).to_contain_text("Accepted, time to be announced")
+    expect(venture.locator("#main")).to_contain_text("Bob Org")
+
+    # Once the organizer publishes the schedule, both agendas show time and table.
+    request = MeetingRequest.objects.get()
+    assert request.status == RequestStatus.ACCEPTED
+    MeetingFactory(
+        request=request,
+        slot=TimeSlot.objects.of_event(request.event)[1],
+        table=request.event.tables.get(number=2),
+        is_published=True,
+    )
+    for page, partner in ((venture, "Bob Org"), (pharma, "Alice Org")):
+        page.goto(f"{event_url}agenda/")
+        row = page.locator("tr.slot-meeting")
+        expect(row).to_contain_text("14:30–14:55")
+        expect(row).to_contain_text(partner)
+        expect(row).to_contain_text("Table 2")

@@ -1,0 +1,60 @@
+"""The number of queries of inbox, outbox, agenda and the event page does not grow with data."""
+
+import pytest
+from django.urls import reverse
+
+from kbio.events.models import RequestStatus, TimeSlot
+from tests.events.factories import (
+    MeetingFactory,
+    MeetingRequestFactory,
+    ParticipationFactory,
+    TableFactory,
+)
+from tests.factories import AssetFactory
+
+pytestmark = pytest.mark.django_db
+
+EVENT = "spring-partnering"
+
+
+def populate(event, bob, size: int) -> None:
+    """`size` partners who asked bob (a third of them accepted and scheduled, with an asset)
+    and `size` partners bob asked, some of whom asked back."""
+    slots = list(TimeSlot.objects.of_event(event))
+    bob.participation.blocked_slots.add(slots[0])
+    for i in range(size):
+        partner = ParticipationFactory(event=event)
+        asset = AssetFactory(organization=partner.organization) if i % 2 else None
+        incoming = MeetingRequestFactory(
+            event=event, requester=partner, recipient=bob.participation, asset=asset
+        )
+        if i % 3 == 0:
+            incoming.status = RequestStatus.ACCEPTED
+            incoming.save()
+            MeetingFactory(
+                request=incoming,
+                slot=slots[i % len(slots)],
+                table=TableFactory(event=event, number=100 + i),
+                is_published=True,
+            )
+        MeetingRequestFactory(event=event, requester=bob.participation, recipient=partner)
+
+
+@pytest.mark.parametrize("size", [2, 12])
+@pytest.mark.parametrize(
+    ("name", "queries"),
+    [
+        ("events:inbox", 6),
+        ("events:outbox", 7),
+        ("events:agenda", 11),
+        ("events:detail", 10),
+    ],
+)
+def test_query_count_is_fixed(bob, event, django_assert_num_queries, size, name, queries):
+    populate(event, bob, size)
+    url = reverse(name, args=[EVENT])
+    with django_assert_num_queries(queries):
+        response = bob.client.get(url)
+    assert response.status_code == 200
+    # Every page lists partners (the agenda only the accepted third).
+    assert response.content.decode().count("Organization ") >= size // 3
