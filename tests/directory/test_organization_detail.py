@@ -1,7 +1,9 @@
 import re
+from html import escape
 
 import pytest
 from django.urls import reverse
+from django.utils.translation import override
 
 from kbio.directory.models import Organization
 from tests.directory.conftest import generate_organizations
@@ -9,7 +11,8 @@ from tests.factories import ContactFactory, OrganizationFactory, UserFactory
 
 
 def profile_url(organization) -> str:
-    return reverse("directory:organization", args=[organization.slug])  # in English
+    with override("en"):  # requests to /ko/ or /ja/ leave their language active
+        return reverse("directory:organization", args=[organization.slug])
 
 
 def pipeline_rows(response) -> list[list[str]]:
@@ -176,3 +179,19 @@ class TestQueryCounts:
         with django_assert_num_queries(8):
             response = client.get(profile_url(venture))
         assert response.text.count('<a href="mailto:') == 3
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("prefix", ["", "/ko", "/ja"])
+def test_every_real_organization_has_a_profile_in_each_language(client, taxonomy, prefix):
+    from django.core.management import call_command
+
+    call_command("loaddata", "organizations", verbosity=0)
+    organizations = list(Organization.objects.all())
+    assert len(organizations) > 40
+    for organization in organizations:
+        response = client.get(prefix + profile_url(organization))
+        assert response.status_code == 200, organization.slug
+        assert escape(organization.name) in response.text
+        if organization.native_name:
+            assert escape(organization.native_name) in response.text

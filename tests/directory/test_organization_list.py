@@ -253,3 +253,15 @@ def test_empty_fields_of_the_submitted_form_are_dropped_from_the_address(client,
     assert response.url == LIST + "?kind=venture&focus=ipsc-cell-therapy"
     everything = client.get(LIST + "?q=+&kind=")
     assert everything.url == LIST
+
+
+@pytest.mark.django_db
+def test_the_real_ipsc_ventures(client, taxonomy):
+    from django.core.management import call_command
+
+    call_command("loaddata", "organizations", verbosity=0)
+    found = names(client.get(LIST, {"kind": "venture", "focus": "ipsc-cell-therapy"}))
+    assert {"YiPSCELL", "iPS Bio"} <= set(found)
+    pharma_on_ipsc = names(client.get(LIST, {"kind": "pharma", "focus": "ipsc-cell-therapy"}))
+    assert "Astellas Pharma" in pharma_on_ipsc
+    assert not set(found) & set(pharma_on_ipsc)
