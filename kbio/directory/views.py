@@ -1,6 +1,7 @@
 """The directory in the browser: the filtered organization list and the public profile."""
 
 from collections import defaultdict
+from operator import itemgetter
 
 from django.core.paginator import Paginator
 from django.db.models import Value
@@ -81,13 +82,10 @@ def _attach_tags(organizations: list[Organization], areas, partnership_types) ->
         found[organization_id, tag].append(areas[target_id] if tag == "focus" else types[target_id])
     for organization in organizations:
         pk = organization.pk
-        organization.focus_area_list = [a for _, a in sorted(found[pk, "focus"], key=_rank)]
-        organization.seek_list = [t for _, t in sorted(found[pk, "seeks"], key=_rank)]
-        organization.offer_list = [t for _, t in sorted(found[pk, "offers"], key=_rank)]
-
-
-def _rank(item) -> int:
-    return item[0]
+        by_rank = itemgetter(0)
+        organization.focus_area_list = [a for _, a in sorted(found[pk, "focus"], key=by_rank)]
+        organization.seek_list = [t for _, t in sorted(found[pk, "seeks"], key=by_rank)]
+        organization.offer_list = [t for _, t in sorted(found[pk, "offers"], key=by_rank)]
 
 
 def _without_empty(query: QueryDict) -> QueryDict:
