@@ -14,6 +14,7 @@ import os
 import statistics
 import sys
 import time
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -122,6 +123,7 @@ def main() -> None:
     from kbio.directory.models import Contact, Organization
 
     settings.DEBUG = False
+    warnings.filterwarnings("ignore", "No directory at", UserWarning)  # no collectstatic here
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
     load(args.organizations, args.fresh)
@@ -158,10 +160,13 @@ def main() -> None:
     ]
 
     total = Organization.objects.count()
+    machine_load = ", ".join(f"{figure:.1f}" for figure in os.getloadavg())
     print(
         f"\nDirectory pages, {total:,} organizations, PostgreSQL "
         f"{connection.pg_version // 10000}, DEBUG off, CONN_MAX_AGE={os.environ['CONN_MAX_AGE']}, "
-        f"{args.requests} requests per page after 5 warm-up requests\n"
+        f"{args.requests} requests per page after 5 warm-up requests.\n"
+        f"Machine: {os.cpu_count()} CPUs, load average {machine_load} "
+        "(other work on the machine slows all figures).\n"
     )
     print(f"{'page':<34} {'median ms':>9} {'p95 ms':>8} {'queries':>8}  goal")
     for label, client, page_url in pages:
