@@ -1,12 +1,13 @@
 from urllib.parse import urlencode
 
-from django.db.models import Count
+from django.db.models import Count, F, Max, Min
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from kbio.directory.models import FocusArea, Organization
+from kbio.events.models import Event
 
 Kind = Organization.Kind
 
@@ -17,6 +18,9 @@ ENTRY_POINTS = [
     (_("CROs and CDMOs"), {"kind": Kind.CRO_CDMO}),
     (_("Investors"), {"kind": Kind.INVESTOR}),
 ]
+
+
+HOME_EVENTS = 3
 
 
 def _list_url(**params) -> str:
@@ -45,7 +49,14 @@ def home(request: HttpRequest) -> HttpResponse:
     ventures_by_modality = [
         (area, area.n, _list_url(kind=Kind.VENTURE, focus=area.slug)) for area in modalities
     ]
+    # The latest events first (an upcoming one before a past one); drafts stay hidden.
+    events = (
+        Event.objects.visible()
+        .annotate(first_start=Min("sessions__starts_at"), last_end=Max("sessions__ends_at"))
+        .order_by(F("first_start").desc(nulls_last=True), "name")[:HOME_EVENTS]
+    )
     context = {
+        "events": events,
         "entry_points": entry_points,
         "kinds": kinds,
         "total": sum(n for _kind, _country, n in tally),

@@ -77,6 +77,41 @@ class TestHome:
     @pytest.mark.parametrize("size", [50, 2000])
     def test_query_count(self, client, django_assert_num_queries, taxonomy, size):
         generate_organizations(size)
-        with django_assert_num_queries(2):  # counts by kind and country, ventures by modality
+        # counts by kind and country, ventures by modality, events
+        with django_assert_num_queries(3):
             response = client.get("/")
         assert sum(int(count.split()[0]) for _, count in entry_points(response).values()) > 0
+
+
+@pytest.mark.django_db
+class TestEvents:
+    @pytest.fixture
+    def conference(self, db):
+        from tests.events.factories import EventFactory, SessionFactory, tokyo
+
+        event = EventFactory(
+            slug="kbio-2030", name="K-Bio Venture Partnering Conference", status="open"
+        )
+        SessionFactory(event=event, starts_at=tokyo(2030, 1, 18, 9, 0))
+        SessionFactory(event=event, starts_at=tokyo(2030, 1, 19, 16, 0))
+        return event
+
+    def test_visible_events_are_on_the_home_page(self, client, conference):
+        from tests.events.factories import EventFactory
+
+        EventFactory(slug="draft", name="Not announced yet", status="draft")
+        response = client.get("/")
+        section = re.search(r'<section class="home-events".*?</section>', response.text, re.S)
+        text = " ".join(re.sub(r"<[^>]+>", " ", section.group(0)).split())
+        assert text == (
+            "Partnering events K-Bio Venture Partnering Conference Shonan iPark, Fujisawa "
+            "Jan. 18, 2030 – Jan. 19, 2030 Open for requests"
+        )
+        assert '<a class="home-event__name" href="/events/kbio-2030/">' in response.text
+
+    def test_event_dates_in_korean_and_japanese(self, client, conference):
+        assert "2030년 1월 18일 – 2030년 1월 19일" in client.get("/ko/").text
+        assert "2030年1月18日 – 2030年1月19日" in client.get("/ja/").text
+
+    def test_no_section_without_events(self, client, db):
+        assert "home-events" not in client.get("/").text
