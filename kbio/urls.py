@@ -13,6 +13,7 @@ urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("kbio.directory.urls")),
     path("events/", include("kbio.events.urls")),
     path("events/", include("kbio.outcomes.urls")),
     path("organizer/", include("kbio.organizer.urls")),

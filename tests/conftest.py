@@ -24,3 +24,14 @@ def modality(db):
 @pytest.fixture
 def licensing(db):
     return PartnershipTypeFactory(slug="licensing", name_en="Licensing")
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request to /ko/ or /ja/ leaves its language active in the thread; start each test in
+    English so that reverse() and labels do not depend on the order of the tests."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.activate("en")

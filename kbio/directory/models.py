@@ -2,8 +2,9 @@
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Q
+from django.db import connection, models
+from django.db.models import F, Prefetch, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -174,6 +175,42 @@ class OrganizationQuerySet(models.QuerySet):
         """Everything a list or profile shows, in a fixed number of queries."""
         return self.prefetch_related("focus_areas", "seeks", "offers")
 
+    def alphabetical(self):
+        """By name whatever the letter case (an index serves it); the id keeps pages stable."""
+        return self.order_by(Lower("name"), "id")
+
+    def with_pipeline(self):
+        """The assets with their modality, in one more query."""
+        return self.prefetch_related(
+            Prefetch("assets", queryset=Asset.objects.select_related("modality"))
+        )
+
+
+class OrganizationManager(SlugManager.from_queryset(OrganizationQuerySet)):
+    def active_countries(self) -> list[str]:
+        """The country codes of active organizations, in code order.
+
+        Hops from one country to the next along the active-country index (a few index probes)
+        instead of reading every organization, as SELECT DISTINCT would.
+        """
+        table = connection.ops.quote_name(self.model._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                WITH RECURSIVE present(country) AS (
+                    SELECT MIN(country) FROM {table} WHERE is_active
+                    UNION ALL
+                    SELECT (
+                        SELECT MIN(country) FROM {table}
+                        WHERE is_active AND country > present.country
+                    )
+                    FROM present WHERE present.country IS NOT NULL
+                )
+                SELECT country FROM present WHERE country IS NOT NULL
+                """
+            )
+            return [country for (country,) in cursor.fetchall()]
+
 
 class Organization(models.Model):
     Kind = OrganizationKind
@@ -224,7 +261,7 @@ class Organization(models.Model):
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
 
-    objects = SlugManager.from_queryset(OrganizationQuerySet)()
+    objects = OrganizationManager()
 
     class Meta:
         ordering = ["name"]
@@ -246,7 +283,14 @@ class Organization(models.Model):
             models.CheckConstraint(condition=~Q(slug=""), name="organization_slug_not_empty"),
             models.CheckConstraint(condition=~Q(name=""), name="organization_name_not_empty"),
         ]
-        indexes = [models.Index(fields=["kind", "country"])]
+        indexes = [
+            models.Index(fields=["kind", "country"]),
+            # The directory lists organizations alphabetically whatever the letter case.
+            models.Index(Lower("name"), F("id"), name="organization_name_order"),
+            models.Index(
+                fields=["country"], condition=Q(is_active=True), name="organization_active_country"
+            ),
+        ]
 
     def __str__(self) -> str:
         if self.native_name:
@@ -262,6 +306,32 @@ class Organization(models.Model):
 
     def natural_key(self):
         return (self.slug,)
+
+    @property
+    def kind_label(self) -> str:
+        # One label, rather than get_kind_display(), which translates every choice each call.
+        return OrganizationKind(self.kind).label
+
+    @property
+    def lead_stage_label(self) -> str:
+        return Stage(self.lead_stage).label
+
+    @property
+    def native_language(self) -> str:
+        """The language code of the native name's script, for the HTML lang attribute."""
+        return NATIVE_LANGUAGES.get(self.country.code, "")
+
+    @property
+    def preferred_stage_labels(self) -> list[str]:
+        return [Stage(code).label for code in self.preferred_stages if code in Stage.values]
+
+    @property
+    def language_labels(self) -> list[str]:
+        return [Language(code).label for code in self.languages if code in Language.values]
+
+
+# Native names of Korean organizations are written in Hangul, of Japanese ones in Japanese.
+NATIVE_LANGUAGES = {"KR": "ko", "JP": "ja"}
 
 
 class PartneringStatus(models.TextChoices):
@@ -346,6 +416,10 @@ class Asset(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organization.name})"
+
+    @property
+    def designation_labels(self) -> list[str]:
+        return [Designation(code).label for code in self.designations if code in Designation.values]
 
     def natural_key(self):
         return (self.organization.slug, self.slug)
