@@ -8,6 +8,9 @@ from django.db.models import Value
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
+from kbio.accounts.access import organization_of
+from kbio.events.openings import request_openings
+
 from .filters import OrganizationFilter
 from .models import FocusArea, Organization
 
@@ -50,8 +53,16 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "assets": organization.assets.all(),
         # Delegates' names and addresses are for signed-in participants only.
         "contacts": list(organization.contacts.all()) if request.user.is_authenticated else None,
+        "openings": _openings_for(request, organization.pk),
     }
     return render(request, "directory/organization_detail.html", context)
+
+
+def _openings_for(request: HttpRequest, organization_id: int):
+    """The events in which the signed-in participant can ask this organization for a meeting."""
+    if not request.user.is_authenticated:
+        return []
+    return request_openings(organization_of(request), [organization_id]).get(organization_id, [])
 
 
 def _attach_tags(organizations: list[Organization], areas, partnership_types) -> None:

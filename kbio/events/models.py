@@ -56,6 +56,15 @@ class EventQuerySet(models.QuerySet):
         """Events participants can see: everything the organizer has taken out of draft."""
         return self.exclude(status=EventStatus.DRAFT)
 
+    def accepting_requests(self, at: datetime | None = None):
+        """The same rule as Event.accepts_requests, as a filter."""
+        at = at or timezone.now()
+        return self.filter(
+            Q(requests_open_from__isnull=True) | Q(requests_open_from__lte=at),
+            Q(requests_open_until__isnull=True) | Q(requests_open_until__gt=at),
+            status=EventStatus.OPEN,
+        )
+
 
 class Event(models.Model):
     Status = EventStatus

@@ -4,6 +4,9 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_safe
 
+from kbio.accounts.access import organization_of
+from kbio.events.openings import request_openings
+
 from .forms import MatchFilterForm
 from .index import current_index
 from .models import MatchingProfile
@@ -19,6 +22,16 @@ def _profile_url(slug: str) -> str | None:
         return reverse("directory:organization", args=[slug])
     except NoReverseMatch:
         return None
+
+
+def _openings(request: HttpRequest, page_organization: int, partner_ids: list[int]):
+    """Request buttons, only when participants look at their own organization's suggestions."""
+    if not request.user.is_authenticated:
+        return {}
+    mine = organization_of(request)
+    if mine is None or mine.pk != page_organization:
+        return {}
+    return request_openings(mine, partner_ids)
 
 
 @require_safe
@@ -52,9 +65,10 @@ def organization_matches(request: HttpRequest, slug: str) -> HttpResponse:
     )
     page = Paginator(suggestions, PER_PAGE).get_page(request.GET.get("page"))
     rows = [explain(index, viewer, candidate, weights) for candidate, _ in page]
+    openings = _openings(request, viewer.key, [row.org.key for row in rows])
     context.update(
         page=page,
-        rows=[(row, _profile_url(row.org.slug)) for row in rows],
+        rows=[(row, _profile_url(row.org.slug), openings.get(row.org.key, [])) for row in rows],
         asset_sections=asset_partners(index, viewer, weights, candidates=candidates),
         filtered=any(filters.get(name) not in (None, "") for name in form.fields),
     )
