@@ -717,6 +717,23 @@ class Meeting(models.Model):
         related_name="meeting",
         limit_choices_to={"status": RequestStatus.ACCEPTED},
     )
+    # The request's two sides, copied here so that the database can check in one indexed
+    # lookup that nobody is booked beyond capacity in a slot (see migration 0002's triggers,
+    # which also refuse a copy that differs from the request).
+    requester = models.ForeignKey(
+        Participation,
+        verbose_name=_("from"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
+    recipient = models.ForeignKey(
+        Participation,
+        verbose_name=_("to"),
+        on_delete=models.CASCADE,
+        related_name="+",
+        editable=False,
+    )
     slot = models.ForeignKey(
         TimeSlot, verbose_name=_("slot"), on_delete=models.PROTECT, related_name="meetings"
     )
@@ -736,17 +753,120 @@ class Meeting(models.Model):
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
         constraints = [
-            models.UniqueConstraint(fields=["slot", "table"], name="meeting_table_once_per_slot"),
+            models.UniqueConstraint(
+                fields=["slot", "table"],
+                name="meeting_table_once_per_slot",
+                violation_error_message=_("This table already has a meeting in this slot."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(requester=models.F("recipient")), name="meeting_two_sides"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["slot", "requester"], name="meeting_slot_requester"),
+            models.Index(fields=["slot", "recipient"], name="meeting_slot_recipient"),
         ]
 
     def __str__(self) -> str:
         return f"{self.request} · {self.slot} · {self.table}"
 
+    def save(self, *args, **kwargs):
+        if self.request_id is not None:
+            self.requester_id = self.request.requester_id
+            self.recipient_id = self.request.recipient_id
+        super().save(*args, **kwargs)
+
     def clean(self):
+        """The rules the database also enforces, as messages an organizer can act on."""
         if not (self.request_id and self.slot_id and self.table_id):
             return
-        event_id = self.request.event_id
+        request = self.request
+        event_id = request.event_id
         if self.slot.session.event_id != event_id or self.table.event_id != event_id:
             raise ValidationError(_("Slot, table and request must belong to the same event."))
-        if self.request.status != RequestStatus.ACCEPTED:
+        if request.status != RequestStatus.ACCEPTED:
             raise ValidationError({"request": _("Only an accepted request becomes a meeting.")})
+        sides = (request.requester, request.recipient)
+        host = self.table.host_id
+        if host is not None and host not in (side.pk for side in sides):
+            raise ValidationError(
+                {
+                    "table": _("%(table)s is reserved for %(host)s.")
+                    % {"table": self.table, "host": self.table.host.organization.name}
+                }
+            )
+        errors = []
+        for side in sides:
+            if side.blocked_slots.filter(pk=self.slot_id).exists():
+                errors.append(
+                    _("%(organization)s has blocked this slot.")
+                    % {"organization": side.organization.name}
+                )
+            taken = (
+                Meeting.objects.filter(slot_id=self.slot_id)
+                .filter(Q(requester=side) | Q(recipient=side))
+                .exclude(pk=self.pk)
+                .count()
+            )
+            if taken >= side.capacity:
+                errors.append(
+                    _("%(organization)s already has a meeting in this slot.")
+                    % {"organization": side.organization.name}
+                )
+        if errors:
+            raise ValidationError({"slot": errors})
+
+
+class ScheduleRun(models.Model):
+    """One run of the scheduler for an event: its figures and what it could not place.
+
+    A dry run is kept too (``saved`` false): the organizer sees what a run would give before
+    replacing the unpublished schedule.
+    """
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="schedule_runs"
+    )
+    created = models.DateTimeField(_("run at"), auto_now_add=True)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("run by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    saved = models.BooleanField(
+        _("saved"), default=True, help_text=_("False for a dry run that changed nothing.")
+    )
+    requested = models.PositiveIntegerField(_("meetings to place"))
+    placed = models.PositiveIntegerField(_("placed"))
+    kept = models.PositiveIntegerField(
+        _("kept in place"), default=0, help_text=_("Published meetings that kept their slot.")
+    )
+    upper_bound = models.PositiveIntegerField(_("most that could be placed"))
+    breaks = models.PositiveIntegerField(_("breaks"))
+    worst_breaks = models.PositiveIntegerField(_("most breaks of one participant"))
+    seconds = models.FloatField(_("seconds"))
+    # {"unplaced": [{"request", "reason", "participant"}], "notes": [...],
+    #  "breaks_lower_bound": n | null, "twins": [[kept request, twin request], ...]}
+    details = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        get_latest_by = ["created", "pk"]
+        verbose_name = _("schedule run")
+        verbose_name_plural = _("schedule runs")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(placed__lte=models.F("requested")),
+                name="schedulerun_placed_le_requested",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} · {self.placed}/{self.requested}"
+
+    @property
+    def unplaced_count(self) -> int:
+        return self.requested - self.placed
