@@ -24,12 +24,14 @@ from django.views.decorators.http import require_POST, require_safe
 from django_countries import countries
 
 from kbio.directory.models import FocusArea, Organization
+from kbio.events import scheduling
 from kbio.events import services as event_services
 from kbio.events.models import DeclineReason, Event, Meeting, RequestStatus
 from kbio.lib import charts, spine
+from kbio.lib.scheduler import Options
 from kbio.outcomes.models import OutcomeStage
 
-from . import dashboard, exports, services
+from . import dashboard, exports, schedule, services
 from .csvfiles import ImportRefused
 from .forms import CsvUploadForm, FewerThanForm
 
@@ -282,7 +284,83 @@ def window(request: HttpRequest, slug: str, action: str) -> HttpResponse:
             if action == "open"
             else _("Meeting requests are closed."),
         )
+    if request.POST.get("next") == "schedule":
+        return redirect("organizer:schedule", event.slug)
     return redirect("organizer:dashboard", event.slug)
+
+
+# --- the schedule -----------------------------------------------------------------------------
+
+# A run from the browser gets a shorter budget than the command line's default, so that the
+# page answers within a usual proxy timeout; events of thousands of participants are scheduled
+# with `manage.py schedule_meetings` (same result, more time for fewer breaks).
+WEB_OPTIONS = Options(effort=4.0, time_limit=25.0)
+
+
+@staff_required
+@require_safe
+def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    page = schedule.load(event)
+    return render(
+        request,
+        "organizer/schedule.html",
+        {
+            "event": event,
+            "page": page,
+            "can_run": event.status in scheduling.SCHEDULABLE,
+            "can_publish": event.status in (Event.Status.SCHEDULED, Event.Status.PUBLISHED)
+            and (page.unpublished > 0 or event.status == Event.Status.SCHEDULED),
+            "grid_max_tables": schedule.GRID_MAX_TABLES,
+        },
+    )
+
+
+@staff_required
+@require_POST
+def schedule_run(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    dry_run = request.POST.get("mode") == "dry-run"
+    try:
+        run, _result = scheduling.schedule_event(
+            event=event, by=request.user, dry_run=dry_run, options=WEB_OPTIONS
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        text = ngettext(
+            "%(placed)d of %(requested)d meeting placed.",
+            "%(placed)d of %(requested)d meetings placed.",
+            run.requested,
+        ) % {"placed": run.placed, "requested": run.requested}
+        if dry_run:
+            messages.info(request, text + " " + _("Trial run: the schedule was not changed."))
+        else:
+            messages.success(
+                request, text + " " + _("Participants see it once you publish the schedule.")
+            )
+    return redirect("organizer:schedule", event.slug)
+
+
+@staff_required
+@require_POST
+def schedule_publish(request: HttpRequest, slug: str) -> HttpResponse:
+    event = _event_or_404(slug)
+    try:
+        count = scheduling.publish_schedule(event=event)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            ngettext(
+                "Published %(n)d meeting; participants have been emailed their agenda.",
+                "Published %(n)d meetings; participants have been emailed their agenda.",
+                count,
+            )
+            % {"n": count},
+        )
+    return redirect("organizer:schedule", event.slug)
 
 
 # --- exports ----------------------------------------------------------------------------------

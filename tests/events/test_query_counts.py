@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from kbio.events.models import RequestStatus, TimeSlot
+from kbio.events.models import Participation, RequestStatus, TimeSlot
 from tests.events.factories import (
     MeetingFactory,
     MeetingRequestFactory,
@@ -22,6 +22,8 @@ def populate(event, bob, size: int) -> None:
     and `size` partners bob asked, some of whom asked back."""
     slots = list(TimeSlot.objects.of_event(event))
     bob.participation.blocked_slots.add(slots[0])
+    # bob sends enough delegates to hold its accepted meetings side by side.
+    Participation.objects.filter(pk=bob.participation.pk).update(capacity=size)
     for i in range(size):
         partner = ParticipationFactory(event=event)
         asset = AssetFactory(organization=partner.organization) if i % 2 else None
@@ -33,7 +35,7 @@ def populate(event, bob, size: int) -> None:
             incoming.save()
             MeetingFactory(
                 request=incoming,
-                slot=slots[i % len(slots)],
+                slot=slots[1 + (i // 3) % (len(slots) - 1)],
                 table=TableFactory(event=event, number=100 + i),
                 is_published=True,
             )

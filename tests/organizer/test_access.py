@@ -12,6 +12,7 @@ PAGES = [
     ("organizer:organizations_export", []),
     ("organizer:organizations_import", []),
     ("organizer:dashboard", [EVENT]),
+    ("organizer:schedule", [EVENT]),
     ("organizer:requests_export", [EVENT]),
     ("organizer:schedule_export", [EVENT]),
     ("organizer:requests_import", [EVENT]),
@@ -23,6 +24,8 @@ POSTS = [
     ("organizer:window", [EVENT, "close"]),
     ("organizer:organizations_import", []),
     ("organizer:requests_import", [EVENT]),
+    ("organizer:schedule_run", [EVENT]),
+    ("organizer:schedule_publish", [EVENT]),
 ]
 
 

@@ -241,7 +241,9 @@ def test_funnel_of_outcomes(staff, past_event):
         )
         MeetingFactory(request=r, slot=slots[i], table=table, is_published=True)
         requests[(one.user.username, two.user.username)] = r
-    # A fourth meeting, not yet published, is not a pair that met.
+    # A fourth meeting, not yet published, is not a pair that met (bob sends a second
+    # delegate to hold it beside bob–charlie).
+    Participation.objects.filter(pk=bob.participation.pk).update(capacity=2)
     late = MeetingRequestFactory(
         event=past_event,
         requester=bob.participation,

@@ -61,6 +61,7 @@ def populate(event, staff_user, size: int) -> None:
     ("name", "queries"),
     [
         ("organizer:dashboard", 11),
+        ("organizer:schedule", 11),
         ("organizer:outcomes", 5),
         ("organizer:requests_export", 4),
         ("organizer:schedule_export", 4),

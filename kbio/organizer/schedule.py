@@ -1,0 +1,229 @@
+"""What the organizer's schedule page shows: the state of the schedule, the latest scheduler
+run with every meeting it could not place and why, who is short of meetings, and the
+timetable of slots against tables.
+
+Loaded in a fixed number of queries whatever the size of the event; the timetable is drawn
+only for events small enough to read on one screen (larger ones export the CSV).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.utils.translation import gettext as _
+
+from kbio.events.models import (
+    Event,
+    Meeting,
+    MeetingRequest,
+    Participation,
+    RequestStatus,
+    ScheduleRun,
+    SessionKind,
+    Table,
+    TimeSlot,
+)
+from kbio.lib import scheduler
+
+# Beyond this many tables or slots the timetable is not drawn: the page would be too wide or
+# too long to read, and the CSV export serves better.
+GRID_MAX_TABLES = 30
+GRID_MAX_SLOTS = 60
+SHORT_LIST = 20
+
+
+def reason_text(code: str, names: tuple[str, str], about: str | None) -> str:
+    a, b = names
+    if code == scheduler.NEVER_BOTH_FREE:
+        return _("%(a)s and %(b)s are never free at the same time (blocked slots).") % {
+            "a": a,
+            "b": b,
+        }
+    if code == scheduler.OVERBOOKED:
+        return _(
+            "%(organization)s has more accepted meetings than slots it is free in; its better "
+            "matches were placed first."
+        ) % {"organization": about or a}
+    if code == scheduler.NO_TABLE_FREE:
+        return _("No table is free in the slots where %(a)s and %(b)s are both free.") % {
+            "a": a,
+            "b": b,
+        }
+    if code == scheduler.NO_COMMON_SLOT_LEFT:
+        return _(
+            "Every slot %(a)s and %(b)s could share is taken by one of their other meetings."
+        ) % {"a": a, "b": b}
+    return code
+
+
+def note_text(note: str) -> str:
+    known = {
+        "the number of meetings placed is proven the most possible": _(
+            "No schedule could place more of these meetings."
+        ),
+        "the breaks are proven the fewest possible for these meetings": _(
+            "No schedule of these meetings has fewer breaks."
+        ),
+    }
+    return known.get(note, note)
+
+
+@dataclass(frozen=True)
+class UnplacedRow:
+    request: MeetingRequest
+    text: str
+
+
+@dataclass(frozen=True)
+class ShortRow:
+    name: str
+    requested: int
+    placed: int
+
+
+@dataclass
+class Grid:
+    tables: list[Table]
+    # (session name, [(slot, [meeting or None per table])])
+    sessions: list[tuple[str, list[tuple[TimeSlot, list[Meeting | None]]]]] = field(
+        default_factory=list
+    )
+
+
+@dataclass
+class Page:
+    accepted: int
+    placed: int
+    published: int
+    run: ScheduleRun | None
+    unplaced: list[UnplacedRow]
+    notes: list[str]
+    twins: list[MeetingRequest]
+    short: list[ShortRow]
+    short_total: int
+    grid: Grid | None
+    table_count: int
+    slot_count: int
+
+    @property
+    def unpublished(self) -> int:
+        return self.placed - self.published
+
+
+def _latest_run(event: Event) -> ScheduleRun | None:
+    return ScheduleRun.objects.filter(event=event).select_related("run_by").first()
+
+
+def _requests(ids: list[int]) -> dict[int, MeetingRequest]:
+    if not ids:
+        return {}
+    return MeetingRequest.objects.select_related(
+        "requester__organization", "recipient__organization"
+    ).in_bulk(ids)
+
+
+def _short(event: Event) -> tuple[list[ShortRow], int]:
+    """Participants with fewer meetings placed than accepted, worst first."""
+    accepted = Q(sent_requests__status=RequestStatus.ACCEPTED)
+    received = Q(received_requests__status=RequestStatus.ACCEPTED)
+    wanted = dict(
+        Participation.objects.filter(event=event)
+        .annotate(n=Count("sent_requests", filter=accepted, distinct=True))
+        .values_list("pk", "n")
+    )
+    for pk, n in (
+        Participation.objects.filter(event=event)
+        .annotate(n=Count("received_requests", filter=received, distinct=True))
+        .values_list("pk", "n")
+    ):
+        wanted[pk] = wanted.get(pk, 0) + n
+    placed: Counter[int] = Counter()
+    for requester, recipient in Meeting.objects.filter(request__event=event).values_list(
+        "requester_id", "recipient_id"
+    ):
+        placed[requester] += 1
+        placed[recipient] += 1
+    rows = [(pk, n, placed[pk]) for pk, n in wanted.items() if placed[pk] < n]
+    rows.sort(key=lambda row: (row[2] - row[1], row[2]))
+    names = dict(
+        Participation.objects.filter(pk__in=[pk for pk, _n, _p in rows[:SHORT_LIST]]).values_list(
+            "pk", "organization__name"
+        )
+    )
+    return [ShortRow(names[pk], n, p) for pk, n, p in rows[:SHORT_LIST]], len(rows)
+
+
+def _grid(event: Event, slots: list[TimeSlot], tables: list[Table]) -> Grid:
+    at: dict[tuple[int, int], Meeting] = {}
+    for meeting in Meeting.objects.filter(request__event=event).select_related(
+        "requester__organization", "recipient__organization"
+    ):
+        at[meeting.slot_id, meeting.table_id] = meeting
+    grid = Grid(tables=tables)
+    by_session: dict[int, list[TimeSlot]] = defaultdict(list)
+    for slot in slots:
+        by_session[slot.session_id].append(slot)
+    for session_slots in by_session.values():
+        session = session_slots[0].session
+        rows = [(slot, [at.get((slot.pk, table.pk)) for table in tables]) for slot in session_slots]
+        grid.sessions.append((session.name, rows))
+    return grid
+
+
+def load(event: Event) -> Page:
+    counts = MeetingRequest.objects.filter(event=event).aggregate(
+        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED)),
+        placed=Count("meeting"),
+        published=Count("meeting", filter=Q(meeting__is_published=True)),
+    )
+    run = _latest_run(event)
+    details = run.details if run else {}
+    unplaced_items = details.get("unplaced", [])
+    twin_pairs = details.get("twins", [])
+    requests = _requests(
+        [item["request"] for item in unplaced_items] + [twin for twin, _kept in twin_pairs]
+    )
+    names = dict(
+        Participation.objects.filter(
+            pk__in=[item["participant"] for item in unplaced_items if item.get("participant")]
+        ).values_list("pk", "organization__name")
+    )
+    unplaced = []
+    for item in unplaced_items:
+        meeting_request = requests.get(item["request"])
+        if meeting_request is None:  # deleted since the run
+            continue
+        pair = (
+            meeting_request.requester.organization.name,
+            meeting_request.recipient.organization.name,
+        )
+        text = reason_text(item["reason"], pair, names.get(item.get("participant")))
+        unplaced.append(UnplacedRow(meeting_request, text))
+    twins = [requests[twin] for twin, _kept in twin_pairs if twin in requests]
+    short, short_total = _short(event)
+    slots = list(
+        TimeSlot.objects.of_event(event)
+        .filter(session__kind=SessionKind.PARTNERING)
+        .select_related("session")
+        .order_by("starts_at")
+    )
+    tables = list(Table.objects.filter(event=event).select_related("host__organization"))
+    grid = None
+    if tables and slots and len(tables) <= GRID_MAX_TABLES and len(slots) <= GRID_MAX_SLOTS:
+        grid = _grid(event, slots, tables)
+    return Page(
+        accepted=counts["accepted"],
+        placed=counts["placed"],
+        published=counts["published"],
+        run=run,
+        unplaced=unplaced,
+        notes=[note_text(note) for note in details.get("notes", [])],
+        twins=twins,
+        short=short,
+        short_total=short_total,
+        grid=grid,
+        table_count=len(tables),
+        slot_count=len(slots),
+    )
