@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from kbio.events.models import (
     Event,
@@ -32,6 +33,8 @@ from kbio.lib import scheduler
 GRID_MAX_TABLES = 30
 GRID_MAX_SLOTS = 60
 SHORT_LIST = 20
+# Meetings listed one by one under "could not be placed"; the rest are counted by reason.
+UNPLACED_LISTED = 50
 
 
 def reason_text(code: str, names: tuple[str, str], about: str | None) -> str:
@@ -56,6 +59,14 @@ def reason_text(code: str, names: tuple[str, str], about: str | None) -> str:
             "Every slot %(a)s and %(b)s could share is taken by one of their other meetings."
         ) % {"a": a, "b": b}
     return code
+
+
+REASON_NAMES = {
+    scheduler.NEVER_BOTH_FREE: _lazy("never free at the same time"),
+    scheduler.OVERBOOKED: _lazy("more accepted meetings than free slots"),
+    scheduler.NO_TABLE_FREE: _lazy("no table free"),
+    scheduler.NO_COMMON_SLOT_LEFT: _lazy("common slots taken by other meetings"),
+}
 
 
 def note_text(note: str) -> str:
@@ -99,6 +110,9 @@ class Page:
     published: int
     run: ScheduleRun | None
     unplaced: list[UnplacedRow]
+    unplaced_total: int
+    # (reason in words, how many) for every reason, most frequent first
+    unplaced_by_reason: list[tuple[str, int]]
     notes: list[str]
     twins: list[MeetingRequest]
     short: list[ShortRow]
@@ -180,7 +194,8 @@ def load(event: Event) -> Page:
     )
     run = _latest_run(event)
     details = run.details if run else {}
-    unplaced_items = details.get("unplaced", [])
+    all_unplaced = details.get("unplaced", [])
+    unplaced_items = all_unplaced[:UNPLACED_LISTED]
     twin_pairs = details.get("twins", [])
     requests = _requests(
         [item["request"] for item in unplaced_items] + [twin for twin, _kept in twin_pairs]
@@ -202,6 +217,7 @@ def load(event: Event) -> Page:
         text = reason_text(item["reason"], pair, names.get(item.get("participant")))
         unplaced.append(UnplacedRow(meeting_request, text))
     twins = [requests[twin] for twin, _kept in twin_pairs if twin in requests]
+    reason_counts = Counter(item["reason"] for item in all_unplaced)
     short, short_total = _short(event)
     slots = list(
         TimeSlot.objects.of_event(event)
@@ -219,6 +235,10 @@ def load(event: Event) -> Page:
         published=counts["published"],
         run=run,
         unplaced=unplaced,
+        unplaced_total=len(all_unplaced),
+        unplaced_by_reason=[
+            (REASON_NAMES.get(code, code), n) for code, n in reason_counts.most_common()
+        ],
         notes=[note_text(note) for note in details.get("notes", [])],
         twins=twins,
         short=short,
