@@ -173,9 +173,7 @@ def prepare(args) -> Event:
         call_command("loaddata", "taxonomy", verbosity=0)
     if Organization.objects.filter(slug__startswith="demo-3-").count() < args.participants:
         print(f"Generating {args.participants} organizations (seed 3)...", flush=True)
-        call_command(
-            "generate_demo", organizations=args.participants, seed=3, stdout=io.StringIO()
-        )
+        call_command("generate_demo", organizations=args.participants, seed=3, stdout=io.StringIO())
     print(
         f"Building the event: {args.participants} participants, {args.meetings} accepted "
         "requests...",
