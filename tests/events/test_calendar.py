@@ -168,30 +168,13 @@ def test_rows_handed_in_without_a_published_meeting_are_left_out(alice, ab_meeti
     assert calendar.events == []
 
 
-# --- access ---
-
-
-def test_anonymous_is_sent_to_login(anonymous, event):
-    response = anonymous.get(ics_url())
-    assert response.status_code == 302
-    assert response["Location"].startswith(reverse("login"))
+# --- access (anonymous, unregistered and organization-less logins: test_access.py) ---
 
 
 def test_another_participant_downloads_only_its_own_meetings(charlie, ab_meeting):
     calendar = download(charlie.client)
     assert calendar.events == []
     assert "Alice Org" not in calendar.to_ical().decode()
-
-
-def test_an_unregistered_organization_gets_404(alice, ab_meeting):
-    alice.participation.delete()
-    assert alice.client.get(ics_url()).status_code == 404
-
-
-def test_a_login_without_an_organization_gets_404(event):
-    client = Client()
-    client.force_login(UserFactory())
-    assert client.get(ics_url()).status_code == 404
 
 
 def test_a_colleague_without_delegate_status_may_download_the_organizations_file(alice, ab_meeting):
