@@ -2,7 +2,7 @@
 
 Both read the same rows: when, at which table, with whom and the partner's delegates, loaded in
 a fixed number of queries whatever the number of meetings: two, for one participant or for a
-whole event.
+whole event. The agenda page shares the delegates lookup.
 """
 
 from __future__ import annotations

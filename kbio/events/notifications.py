@@ -80,7 +80,7 @@ def send_schedule_published(event: Event) -> int:
     Each gets its meetings (time in the event's zone, table, partner), a link to its agenda and
     the calendar file; a participant with no meeting placed is told so, and to contact the
     organizer, rather than left wondering. Call it once the publish has committed
-    (transaction.on_commit), so a rolled-back publish tells nobody. Queries: two for the whole
+    (transaction.on_commit), so a rolled-back publish tells nobody. Queries: three for the whole
     schedule, then one or two per participant (its readers)."""
     participations = list(event.participations.select_related("organization"))
     agendas = event_agendas(event, participations)
