@@ -1,6 +1,7 @@
 """The agenda as a calendar file: what a calendar app reads from it, and who may download it."""
 
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 import pytest
@@ -105,6 +106,32 @@ def test_a_ten_oclock_meeting_in_tokyo_is_one_oclock_utc(alice, bob, event):
     assert meeting.end - meeting.start == timedelta(minutes=25)
     assert str(meeting["SUMMARY"]) == "Meeting: Alice Org"
     assert str(meeting["LOCATION"]).startswith("Table 1, ")
+
+
+def test_a_summer_meeting_in_a_daylight_saving_zone_keeps_its_offset(alice, bob, event):
+    event.time_zone = "Europe/Berlin"
+    event.save()
+    berlin = ZoneInfo("Europe/Berlin")
+    june = SessionFactory(
+        event=event,
+        starts_at=datetime(2031, 6, 3, 9, 0, tzinfo=berlin),
+        ends_at=datetime(2031, 6, 3, 10, 0, tzinfo=berlin),
+    )
+    MeetingFactory(
+        request=accepted_request(event, alice, bob),
+        slot=TimeSlotFactory(session=june),
+        table=event.tables.get(number=1),
+        is_published=True,
+    )
+    calendar = download(alice.client)
+    (meeting,) = calendar.events
+    assert meeting["DTSTART"].params["TZID"] == "Europe/Berlin"
+    assert meeting.start.strftime("%H:%M") == "09:00"
+    assert meeting.start.astimezone(UTC).strftime("%H:%M") == "07:00"
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert {part.name for part in zone.subcomponents} == {"STANDARD", "DAYLIGHT"}
+    # What a calendar app without its own zone database computes from the VTIMEZONE alone.
+    assert zone.to_tz(lookup_tzid=False).utcoffset(datetime(2031, 6, 3, 9, 0)) == timedelta(hours=2)
 
 
 def test_the_description_names_the_partner_its_delegates_and_the_asset(
