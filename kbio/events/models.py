@@ -517,6 +517,10 @@ class MeetingRequestQuerySet(models.QuerySet):
     def accepted(self):
         return self.filter(status=RequestStatus.ACCEPTED)
 
+    def published(self):
+        """Accepted requests whose meeting (time and table) participants may see."""
+        return self.accepted().filter(meeting__is_published=True)
+
     def for_organization(self, organization: Organization):
         """Requests the organization sent or received; nobody else's."""
         return self.filter(

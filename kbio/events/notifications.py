@@ -1,8 +1,9 @@
-"""Emails about meeting requests, written in each reader's own language.
+"""Emails about meeting requests and the published schedule, in each reader's own language.
 
-A request goes to the recipient's delegates at the event; an answer to the requester's. Each
-reader gets the language of their Contact (or their organization's first working language the
-site speaks), so one notice can leave as up to three emails: Korean, Japanese and English.
+A request goes to the recipient's delegates at the event; an answer to the requester's; the
+published schedule to every participant's. Each reader gets the language of their Contact (or
+their organization's first working language the site speaks), so one notice can leave as up to
+three emails: Korean, Japanese and English.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from django.utils import translation
 
 from kbio.directory.models import Contact
 
-from .models import MeetingRequest, Participation
+from .agendas import Agenda, event_agendas
+from .calendar import agenda_calendar
+from .models import Event, MeetingRequest, Participation
 
 KINDS = ("requested", "accepted", "declined")
 
@@ -31,6 +34,13 @@ def readers(participation: Participation) -> list[Contact]:
     return list(contacts.filter(organization_id=participation.organization_id, user__isnull=False))
 
 
+def _by_language(participation: Participation) -> dict[str, list[str]]:
+    by_language: dict[str, list[str]] = defaultdict(list)
+    for contact in readers(participation):
+        by_language[contact.email_language].append(contact.email)
+    return by_language
+
+
 def send_request_email(meeting_request: MeetingRequest, kind: str) -> int:
     """Send the notice of one request event; returns how many emails left."""
     if kind not in KINDS:
@@ -39,9 +49,7 @@ def send_request_email(meeting_request: MeetingRequest, kind: str) -> int:
         MeetingRequest.objects.for_lists().select_related("event").get(pk=meeting_request.pk)
     )
     to = meeting_request.recipient if kind == "requested" else meeting_request.requester
-    by_language: dict[str, list[str]] = defaultdict(list)
-    for contact in readers(to):
-        by_language[contact.email_language].append(contact.email)
+    by_language = _by_language(to)
     sent = 0
     for language, addresses in sorted(by_language.items()):
         with translation.override(language):
@@ -64,3 +72,47 @@ def send_request_email(meeting_request: MeetingRequest, kind: str) -> int:
         message.send()
         sent += 1
     return sent
+
+
+def send_schedule_published(event: Event) -> int:
+    """Tell every participant of `event` that the schedule is out; returns how many emails left.
+
+    Each gets its meetings (time in the event's zone, table, partner), a link to its agenda and
+    the calendar file; a participant with no meeting placed is told so, and to contact the
+    organizer, rather than left wondering. Call it once the publish has committed
+    (transaction.on_commit), so a rolled-back publish tells nobody. Queries: three for the whole
+    schedule, then one or two per participant (its readers)."""
+    participations = list(event.participations.select_related("organization"))
+    agendas = event_agendas(event, participations)
+    sent = 0
+    for participation in participations:
+        agenda = agendas[participation.pk]
+        for language, addresses in sorted(_by_language(participation).items()):
+            message = _schedule_message(event, participation, agenda, language, addresses)
+            message.send()
+            sent += 1
+    return sent
+
+
+def _schedule_message(
+    event: Event, participation: Participation, agenda: Agenda, language: str, to: list[str]
+) -> EmailMultiAlternatives:
+    with translation.override(language):
+        context = {
+            "event": event,
+            "organization": participation.organization,
+            "meetings": agenda.meetings,
+            "unplaced": agenda.unplaced,
+            "link": settings.SITE_URL.rstrip("/") + reverse("events:agenda", args=[event.slug]),
+        }
+        subject = " ".join(
+            render_to_string("events/email/schedule_published_subject.txt", context).split()
+        )
+        text = render_to_string("events/email/schedule_published.txt", context)
+        html = render_to_string("events/email/schedule_published.html", context)
+        ics = agenda_calendar(participation, agenda.meetings) if agenda.meetings else None
+    message = EmailMultiAlternatives(subject, text, to=to)
+    message.attach_alternative(html, "text/html")
+    if ics is not None:
+        message.attach(f"{event.slug}.ics", ics, "text/calendar")
+    return message

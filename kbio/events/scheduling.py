@@ -332,7 +332,5 @@ def publish_schedule(*, event: Event) -> int:
             )
         event.status = EventStatus.PUBLISHED
         event.save(update_fields=["status", "updated"])
-        send = getattr(notifications, "send_schedule_published", None)
-        if send is not None:
-            transaction.on_commit(lambda: send(event))
+        transaction.on_commit(lambda: notifications.send_schedule_published(event))
     return count

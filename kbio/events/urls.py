@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/inbox/", views.inbox, name="inbox"),
     path("<slug:slug>/outbox/", views.outbox, name="outbox"),
     path("<slug:slug>/agenda/", views.agenda, name="agenda"),
+    path("<slug:slug>/agenda.ics", views.agenda_ics, name="agenda_ics"),
     path("<slug:slug>/requests/<int:pk>/", views.request_detail, name="request"),
     path("<slug:slug>/requests/<int:pk>/accept/", views.request_accept, name="accept"),
     path("<slug:slug>/requests/<int:pk>/decline/", views.request_decline, name="decline"),

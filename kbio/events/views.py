@@ -13,13 +13,16 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kbio.accounts.access import get_for_organization_or_404, organization_of
 from kbio.directory.models import Asset
 
-from . import services
+from . import calendar, services
+from .agendas import delegates_by_participation
 from .forms import AvailabilityForm, DeclineForm, MeetingRequestForm, RegistrationForm
 from .models import Event, MeetingRequest, Participation, RequestStatus, SessionKind
 
@@ -404,15 +407,23 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     mine = _registered_or_404(request, event)
     accepted = list(MeetingRequest.objects.involving(mine).accepted().for_lists())
     blocked = set(mine.blocked_slots.values_list("pk", flat=True))
+    # Whom to look for at the table: the partner's delegates, printed on the agenda.
+    delegates = delegates_by_participation(r.other_side(mine).pk for r in accepted)
     by_slot: dict[int, list[MeetingRequest]] = {}
     unscheduled = []
     for meeting_request in accepted:
         meeting = meeting_request.published_meeting
-        meeting_request.partner = meeting_request.other_side(mine).organization
+        side = meeting_request.other_side(mine)
+        meeting_request.partner = side.organization
+        meeting_request.partner_delegates = delegates.get(side.pk, [])
         if meeting is None:
             unscheduled.append(meeting_request)
         else:
             by_slot.setdefault(meeting.slot_id, []).append(meeting_request)
+    # Both asked each other and both accepted: the one meeting placed covers the two requests.
+    met = {r.partner.pk for rows in by_slot.values() for r in rows}
+    twins = [r for r in unscheduled if r.partner.pk in met]
+    unscheduled = [r for r in unscheduled if r.partner.pk not in met]
     programme = []
     for session in event.sessions.prefetch_related("slots"):
         rows = []
@@ -434,12 +445,27 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "mine": mine,
             "programme": programme,
             "unscheduled": unscheduled,
-            "accepted_count": len(accepted),
+            "accepted_count": len(accepted) - len(twins),
             "scheduled_count": len(accepted) - len(unscheduled),
             "fixed_table": mine.fixed_table_or_none,
             "pending_count": _pending_count(mine),
         },
     )
+
+
+@login_required
+def agenda_ics(request: HttpRequest, slug: str) -> HttpResponse:
+    """The agenda as a calendar file to import; empty (but valid) until meetings are published."""
+    event = _event_or_404(slug)
+    mine = _registered_or_404(request, event)
+    mine.event = event
+    response = HttpResponse(calendar.agenda_calendar(mine), content_type=calendar.CONTENT_TYPE)
+    response.headers["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=calendar.calendar_filename(mine)
+    )
+    # The meetings of one organization: never kept by a shared cache.
+    patch_cache_control(response, private=True)
+    return response
 
 
 @login_required

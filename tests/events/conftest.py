@@ -13,9 +13,11 @@ from django.test import Client
 from django.utils import translation
 
 from kbio.directory.models import Contact, Organization
+from kbio.events.models import RequestStatus, TimeSlot
 from tests.events.factories import (
     AttendeeFactory,
     EventFactory,
+    MeetingFactory,
     MeetingRequestFactory,
     ParticipationFactory,
     SessionFactory,
@@ -108,6 +110,19 @@ def ab_request(alice, bob):
         recipient=bob.participation,
         sent_by=alice.user,
         message="We would like to present KB-101.",
+    )
+
+
+@pytest.fixture
+def ab_meeting(ab_request, event):
+    """alice's request to bob, accepted and published: 14:30–14:55 in Tokyo at Table 2."""
+    ab_request.status = RequestStatus.ACCEPTED
+    ab_request.save()
+    return MeetingFactory(
+        request=ab_request,
+        slot=TimeSlot.objects.of_event(event)[1],
+        table=event.tables.get(number=2),
+        is_published=True,
     )
 
 

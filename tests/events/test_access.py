@@ -23,6 +23,7 @@ PAGES = [
     ("events:inbox", None, "get"),
     ("events:outbox", None, "get"),
     ("events:agenda", None, "get"),
+    ("events:agenda_ics", None, "get"),
     ("events:request", "pk", "get"),
     ("events:decline", "pk", "get"),
     ("events:accept", "pk", "post"),
@@ -126,6 +127,7 @@ def test_both_sides_may_see_the_request(alice, bob, ab_request, name, method):
         ("events:inbox", None),
         ("events:outbox", None),
         ("events:agenda", None),
+        ("events:agenda_ics", None),
     ],
 )
 def test_own_pages_answer_200(alice, bob, ab_request, name, extra):
@@ -140,14 +142,17 @@ def test_another_organizations_inbox_and_outbox_show_none_of_this_request(charli
         assert "Alice Org" not in response.content.decode()
 
 
-@pytest.mark.parametrize("name", ["events:inbox", "events:outbox", "events:agenda"])
+PARTICIPANT_PAGES = ["events:inbox", "events:outbox", "events:agenda", "events:agenda_ics"]
+
+
+@pytest.mark.parametrize("name", PARTICIPANT_PAGES)
 def test_a_login_without_an_organization_gets_404(event, name):
     client = Client()
     client.force_login(UserFactory())
     assert client.get(reverse(name, args=[EVENT])).status_code == 404
 
 
-@pytest.mark.parametrize("name", ["events:inbox", "events:outbox", "events:agenda"])
+@pytest.mark.parametrize("name", PARTICIPANT_PAGES)
 def test_an_unregistered_organization_gets_404(alice, name):
     alice.participation.delete()
     assert alice.client.get(reverse(name, args=[EVENT])).status_code == 404

@@ -4,6 +4,7 @@ import os
 import re
 import shutil
 
+import icalendar
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
@@ -97,3 +98,52 @@ def test_request_accept_agenda_in_two_browsers(live_server, browser, alice, bob,
         expect(row).to_contain_text("14:30–14:55")
         expect(row).to_contain_text(partner)
         expect(row).to_contain_text("Table 2")
+
+
+def test_printed_agenda_is_the_schedule_alone(live_server, browser, alice, bob, ab_meeting):
+    bob.organization.native_name = "ボブ製薬"
+    bob.organization.save()
+    page = log_in(browser, live_server, "alice")
+    page.goto(f"{live_server.url}/events/spring-partnering/agenda/")
+    row = page.locator("tr.slot-meeting")
+    nav = page.locator("header.site-header nav.site-nav")
+    print_button = page.get_by_role("button", name="Print")
+    download = page.get_by_role("link", name="Download calendar (.ics)")
+
+    # On screen: the site's menus, the tabs and both actions (JavaScript shows Print).
+    expect(nav).to_be_visible()
+    expect(page.locator("nav.event-tabs")).to_be_visible()
+    expect(print_button).to_be_visible()
+    expect(download).to_be_visible()
+
+    page.emulate_media(media="print")
+    expect(nav).to_be_hidden()
+    expect(page.locator("footer.site-footer")).to_be_hidden()
+    expect(page.locator("nav.event-tabs")).to_be_hidden()
+    expect(print_button).to_be_hidden()
+    expect(download).to_be_hidden()
+    expect(row.get_by_role("link", name="Outcome")).to_be_hidden()
+    # What a delegate carries around the venue: who, where, when, with whom, at which table.
+    expect(page.locator("h1")).to_have_text("Agenda of Alice Org")
+    expect(page.locator(".agenda-where")).to_have_text(
+        "Spring Partnering Day · Shonan iPark, Fujisawa"
+    )
+    expect(page.locator("#main")).to_contain_text("Times are in Asia/Tokyo.")
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("14:30–14:55")
+    expect(row).to_contain_text("Bob Org ボブ製薬")
+    expect(row).to_contain_text("Table 2")
+    expect(row).to_contain_text("With: Bob")
+    cell = row.locator("td").nth(1)
+    expect(cell).to_have_css("color", "rgb(0, 0, 0)")
+    expect(cell).to_have_css("background-color", "rgb(255, 255, 255)")
+    expect(row).to_have_css("break-inside", "avoid")
+
+    # The download link hands over the calendar file.
+    page.emulate_media(media="screen")
+    with page.expect_download() as downloaded:
+        download.click()
+    assert downloaded.value.suggested_filename == "spring-partnering-alice-org.ics"
+    with open(downloaded.value.path(), "rb") as ics:
+        (meeting,) = icalendar.Calendar.from_ical(ics.read()).events
+    assert str(meeting["SUMMARY"]) == "Meeting: Bob Org"

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from kbio.events.models import Participation, RequestStatus, TimeSlot
 from tests.events.factories import (
+    AttendeeFactory,
     MeetingFactory,
     MeetingRequestFactory,
     ParticipationFactory,
@@ -18,14 +19,15 @@ EVENT = "spring-partnering"
 
 
 def populate(event, bob, size: int) -> None:
-    """`size` partners who asked bob (a third of them accepted and scheduled, with an asset)
-    and `size` partners bob asked, some of whom asked back."""
+    """`size` partners, each with a delegate, who asked bob (a third of them accepted and
+    scheduled, with an asset) and `size` partners bob asked, some of whom asked back."""
     slots = list(TimeSlot.objects.of_event(event))
     bob.participation.blocked_slots.add(slots[0])
     # bob sends enough delegates to hold its accepted meetings side by side.
     Participation.objects.filter(pk=bob.participation.pk).update(capacity=size)
     for i in range(size):
         partner = ParticipationFactory(event=event)
+        AttendeeFactory(participation=partner)
         asset = AssetFactory(organization=partner.organization) if i % 2 else None
         incoming = MeetingRequestFactory(
             event=event, requester=partner, recipient=bob.participation, asset=asset
@@ -48,7 +50,8 @@ def populate(event, bob, size: int) -> None:
     [
         ("events:inbox", 6),
         ("events:outbox", 7),
-        ("events:agenda", 11),
+        # The partners' delegates at the event, for the printed agenda, are the 12th.
+        ("events:agenda", 12),
         ("events:detail", 10),
     ],
 )
@@ -60,3 +63,12 @@ def test_query_count_is_fixed(bob, event, django_assert_num_queries, size, name,
     assert response.status_code == 200
     # Every page lists partners (the agenda only the accepted third).
     assert response.content.decode().count("Organization ") >= size // 3
+
+
+@pytest.mark.parametrize("size", [2, 12])
+def test_calendar_file_query_count_is_fixed(bob, event, django_assert_num_queries, size):
+    populate(event, bob, size)
+    with django_assert_num_queries(7):
+        response = bob.client.get(reverse("events:agenda_ics", args=[EVENT]))
+    assert response.status_code == 200
+    assert response.content.decode().count("BEGIN:VEVENT") == len(range(0, size, 3))

@@ -254,6 +254,39 @@ def test_agenda_marks_blocked_slots_and_the_fixed_table(bob, event):
     assert "Blocked: you are not available" in row
 
 
+def test_agenda_offers_print_and_calendar_download_only_once_published(alice, ab_meeting):
+    ab_meeting.is_published = False
+    ab_meeting.save()
+    html = page(alice.client, "events:agenda")
+    assert "Download calendar (.ics)" not in html
+    assert "data-print" not in html
+    ab_meeting.is_published = True
+    ab_meeting.save()
+    html = page(alice.client, "events:agenda")
+    download = reverse("events:agenda_ics", args=[EVENT])
+    assert f'href="{download}" download>Download calendar (.ics)</a>' in html
+    assert ">Print</button>" in html
+    assert "js/print.js" in html
+
+
+def test_agenda_names_the_event_venue_and_time_zone_for_the_printout(alice):
+    html = page(alice.client, "events:agenda")
+    assert "Spring Partnering Day · Shonan iPark, Fujisawa" in html
+    assert "Times are in Asia/Tokyo." in html
+
+
+def test_agenda_row_shows_the_partners_native_name_and_delegates(alice, bob, ab_meeting):
+    bob.organization.native_name = "ボブ製薬"
+    bob.organization.save()
+    bob.contact.native_name = "ボブ"
+    bob.contact.save()
+    html = page(alice.client, "events:agenda")
+    row = html.split("14:30–14:55")[1].split("</tr>")[0]
+    assert '<span class="native" lang="ja">ボブ製薬</span>' in row
+    assert "With: Bob (ボブ)" in row
+    assert "Table 2" in row
+
+
 @pytest.mark.parametrize(
     ("lang", "expected"),
     [("ko", "Alice Org 일정표"), ("ja", "Alice Orgのアジェンダ"), ("en", "Agenda of Alice Org")],

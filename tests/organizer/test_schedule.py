@@ -13,6 +13,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
+from icalendar import Calendar
 
 from kbio.events import scheduling
 from kbio.events.models import (
@@ -58,7 +59,9 @@ def page(client, event) -> str:
     return client.get(reverse("organizer:schedule", args=[event.slug])).content.decode()
 
 
-def test_kbio_2025_is_scheduled_and_published_from_the_organizer_page(staff, kbio2025):
+def test_kbio_2025_is_scheduled_and_published_from_the_organizer_page(
+    staff, kbio2025, django_capture_on_commit_callbacks
+):
     response = run(staff, kbio2025)
     assert response.status_code == 302
     kbio2025.refresh_from_db()
@@ -79,15 +82,22 @@ def test_kbio_2025_is_scheduled_and_published_from_the_organizer_page(staff, kbi
     # Not visible to participants before publishing.
     assert not Meeting.objects.filter(is_published=True).exists()
 
-    response = staff.post(reverse("organizer:schedule_publish", args=[kbio2025.slug]))
+    # CEFObio's business developer has a login (the fixture holds no people).
+    user, _contact = delegate(kbio2025.part["cefobio"].organization, username="cefo")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(reverse("organizer:schedule_publish", args=[kbio2025.slug]))
     assert response.status_code == 302
     kbio2025.refresh_from_db()
     assert kbio2025.status == EventStatus.PUBLISHED
     assert Meeting.objects.filter(is_published=True).count() == 12
     assert "Every placed meeting is on the participants" in page(staff, kbio2025)
+    # The delegate is emailed the agenda with a calendar of its four meetings.
+    (email,) = [m for m in mail.outbox if user.email in m.to]
+    (attachment,) = email.attachments
+    assert len(Calendar.from_ical(attachment[1]).walk("VEVENT")) == 4
 
-    # A CEFObio delegate's agenda now shows four meetings with times in Tokyo and tables.
-    user, _contact = delegate(kbio2025.part["cefobio"].organization, username="cefo")
+    # The agenda shows four meetings with times in Tokyo and tables; so does the calendar file.
     staff.force_login(user)
     agenda = staff.get(reverse("events:agenda", args=[kbio2025.slug])).content.decode()
     own = Meeting.objects.filter(requester=kbio2025.part["cefobio"]).select_related("slot", "table")
@@ -96,6 +106,10 @@ def test_kbio_2025_is_scheduled_and_published_from_the_organizer_page(staff, kbi
         local = m.slot.starts_at.astimezone(kbio2025.tzinfo)
         assert f"{local:%H:%M}–" in agenda
         assert str(m.table) in agenda
+    ics = staff.get(reverse("events:agenda_ics", args=[kbio2025.slug]))
+    events = Calendar.from_ical(ics.content).walk("VEVENT")
+    assert sorted(e.decoded("dtstart") for e in events) == sorted(m.slot.starts_at for m in own)
+    assert {str(e["location"]).split(",")[0] for e in events} == {str(m.table) for m in own}
 
 
 def test_scheduling_waits_until_requests_are_closed(staff, kbio2025):
@@ -218,6 +232,14 @@ def test_two_requests_between_the_same_pair_make_one_meeting(staff, kbio2025):
     assert Meeting.objects.count() == 12
     assert not Meeting.objects.filter(request=back).exists()
     assert "both asked for a meeting and both accepted" in page(staff, kbio2025)
+    staff.post(reverse("organizer:schedule_publish", args=[kbio2025.slug]))
+    # Takeda's agenda shows the one meeting with CEFObio and nothing "to be announced".
+    user, _contact = delegate(kbio2025.part["takeda"].organization, username="takeda-bd")
+    staff.force_login(user)
+    agenda = staff.get(reverse("events:agenda", args=[kbio2025.slug])).content.decode()
+    assert "3 accepted meetings" in agenda
+    assert "time to be announced" not in agenda
+    assert agenda.count(">CEFObio</a>") == 1
 
 
 def test_the_command_prints_the_report_as_json(kbio2025):
