@@ -90,3 +90,54 @@ def test_dashboard_and_outcome_without_javascript(live_server, browser, past_eve
     expect(
         organizer.get_by_role("heading", name="Ventures with fewer than 1 meeting")
     ).to_be_visible()
+
+
+def test_organizer_schedules_and_publishes_then_a_participant_downloads_the_calendar(
+    live_server, browser, event, tmp_path
+):
+    """Requests closed, two accepted meetings: the organizer runs the scheduler and publishes
+    from the schedule page; the venture's agenda then shows the table and its calendar file
+    holds both meetings."""
+    from icalendar import Calendar
+
+    from kbio.events.models import EventStatus, Meeting
+
+    alice = make_party(event, "alice", kind="venture", country="KR")
+    bob = make_party(event, "bob", kind="pharma", country="JP")
+    charlie = make_party(event, "charlie", kind="cro_cdmo", country="JP")
+    for partner in (bob, charlie):
+        MeetingRequestFactory(
+            event=event,
+            requester=alice.participation,
+            recipient=partner.participation,
+            status=RequestStatus.ACCEPTED,
+        )
+    UserFactory(username="organizer", is_staff=True)
+
+    organizer = log_in(browser, live_server, "organizer")
+    organizer.goto(f"{live_server.url}/organizer/events/{event.slug}/schedule/")
+    organizer.get_by_role("button", name="Close requests now").click()
+    expect(organizer.get_by_text("Meeting requests are closed.")).to_be_visible()
+    organizer.get_by_role("button", name="Run the scheduler").click()
+    expect(organizer.get_by_text("2 of 2 meetings placed.")).to_be_visible()
+    expect(organizer.get_by_text("Every accepted meeting is placed.")).to_be_visible()
+    # The timetable shows both meetings as drafts until published.
+    expect(organizer.locator(".timetable td.draft")).to_have_count(2)
+    organizer.get_by_role("button", name="Publish the schedule").click()
+    expect(organizer.get_by_text("Published 2 meetings")).to_be_visible()
+    event.refresh_from_db()
+    assert event.status == EventStatus.PUBLISHED
+
+    venture = log_in(browser, live_server, "alice")
+    venture.goto(f"{live_server.url}/events/{event.slug}/agenda/")
+    for meeting in Meeting.objects.select_related("table"):
+        expect(venture.get_by_text(str(meeting.table), exact=False).first).to_be_visible()
+    with venture.expect_download() as download_info:
+        venture.get_by_role("link", name="Download calendar (.ics)").click()
+    path = tmp_path / "agenda.ics"
+    download_info.value.save_as(path)
+    events = Calendar.from_ical(path.read_bytes()).walk("VEVENT")
+    assert sorted(str(e["summary"]) for e in events) == [
+        "Meeting: Bob Org",
+        "Meeting: Charlie Org",
+    ]
