@@ -5,6 +5,7 @@ from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 
 from kbio.directory.models import Organization, Stage
 from tests.factories import AssetFactory, OrganizationFactory
@@ -165,6 +166,10 @@ def chromium():
             ],
         )
         yield browser
+        # Playwright's sync API runs the test inside its own event loop, where Django's
+        # context-local connections are not the test's: close the one the test body opened,
+        # or PostgreSQL refuses to drop the test database while it is still connected.
+        connections.close_all()
         browser.close()
     if previous is None:
         del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
@@ -184,6 +189,7 @@ def browser_page(chromium, live_server):
     context, page = _new_page(chromium, live_server, java_script_enabled=False)
     yield page
     context.close()
+    connections.close_all()
 
 
 @pytest.fixture
@@ -192,6 +198,7 @@ def phone_page(chromium, live_server):
     context, page = _new_page(chromium, live_server, viewport={"width": 390, "height": 844})
     yield page
     context.close()
+    connections.close_all()
 
 
 @pytest.fixture

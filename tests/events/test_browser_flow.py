@@ -6,6 +6,7 @@ import shutil
 
 import icalendar
 import pytest
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 from kbio.events.models import MeetingRequest, RequestStatus, TimeSlot
@@ -35,6 +36,10 @@ def browser():
             executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
         )
         yield browser
+        # Playwright's sync API runs the test inside its own event loop, where Django's
+        # context-local connections are not the test's: close the one the test body opened,
+        # or PostgreSQL refuses to drop the test database while it is still connected.
+        connections.close_all()
         browser.close()
 
 

@@ -5,6 +5,7 @@ import shutil
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from playwright.sync_api import expect, sync_playwright
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -29,6 +30,10 @@ def page():
         )
         context = browser.new_context(java_script_enabled=False)
         yield context.new_page()
+        # Playwright's sync API runs the test inside its own event loop, where Django's
+        # context-local connections are not the test's: close the one the test body opened,
+        # or PostgreSQL refuses to drop the test database while it is still connected.
+        connections.close_all()
         browser.close()
 
 
