@@ -446,7 +446,7 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "programme": programme,
             "unscheduled": unscheduled,
             "accepted_count": len(accepted) - len(twins),
-            "scheduled_count": len(accepted) - len(unscheduled),
+            "scheduled_count": len(accepted) - len(twins) - len(unscheduled),
             "fixed_table": mine.fixed_table_or_none,
             "pending_count": _pending_count(mine),
         },

@@ -237,7 +237,7 @@ def test_two_requests_between_the_same_pair_make_one_meeting(staff, kbio2025):
     user, _contact = delegate(kbio2025.part["takeda"].organization, username="takeda-bd")
     staff.force_login(user)
     agenda = staff.get(reverse("events:agenda", args=[kbio2025.slug])).content.decode()
-    assert "3 accepted meetings" in agenda
+    assert "3 accepted meetings · 3 with time and table" in agenda
     assert "time to be announced" not in agenda
     assert agenda.count(">CEFObio</a>") == 1
 
