@@ -143,11 +143,12 @@ def load(event: Event, *, with_priorities: bool = True) -> Loaded:
     twins: dict[int, int] = {}
     first_of_pair: dict[frozenset, int] = {}
     pairs: dict[int, tuple[int, int]] = {}
-    published = dict(
-        Meeting.objects.filter(request__event=event, is_published=True).values_list(
-            "request_id", "pk"
-        )
-    )
+    published = {
+        request_id: (slot_id, table_id)
+        for request_id, slot_id, table_id in Meeting.objects.filter(
+            request__event=event, is_published=True
+        ).values_list("request_id", "slot_id", "table_id")
+    }
     for pk, requester, recipient, requester_org, recipient_org in accepted:
         pair = frozenset((requester, recipient))
         first = first_of_pair.get(pair)
@@ -172,9 +173,8 @@ def load(event: Event, *, with_priorities: bool = True) -> Loaded:
     ]
     pinned = [
         scheduler.Pinned(meeting=request_id, slot=slot_id, table=table_id)
-        for request_id, slot_id, table_id in Meeting.objects.filter(
-            request__event=event, is_published=True, request_id__in=list(sides)
-        ).values_list("request_id", "slot_id", "table_id")
+        for request_id, (slot_id, table_id) in published.items()
+        if request_id in sides
     ]
     problem = scheduler.Problem(
         slots=slots,
