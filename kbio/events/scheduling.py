@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from django.contrib.auth.models import AbstractBaseUser
@@ -59,7 +59,6 @@ class Loaded:
     # request whose meeting covers both
     twins: dict[int, int]
     pinned: int
-    names: dict[int, str] = field(default_factory=dict)
 
 
 def _priorities(pairs: dict[int, tuple[int, int]]) -> dict[int, float]:
@@ -111,11 +110,9 @@ def load(event: Event, *, with_priorities: bool = True) -> Loaded:
     ).values_list("participation_id", "timeslot_id"):
         blocked[participation_id].add(slot_id)
     participants = []
-    names = {}
     for pk, capacity, name in Participation.objects.filter(event=event).values_list(
         "pk", "capacity", "organization__name"
     ):
-        names[pk] = name
         participants.append(
             scheduler.Participant(
                 id=pk,
@@ -183,7 +180,7 @@ def load(event: Event, *, with_priorities: bool = True) -> Loaded:
         meetings=meetings,
         pinned=pinned,
     )
-    return Loaded(problem=problem, sides=sides, twins=twins, pinned=len(pinned), names=names)
+    return Loaded(problem=problem, sides=sides, twins=twins, pinned=len(pinned))
 
 
 def _refuse_unless_schedulable(event: Event) -> None:

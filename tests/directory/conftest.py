@@ -1,5 +1,3 @@
-import os
-import shutil
 from io import StringIO
 from types import SimpleNamespace
 
@@ -8,6 +6,7 @@ from django.core.management import call_command
 from django.db import connections
 
 from kbio.directory.models import Organization, Stage
+from tests.browser import headless_chromium
 from tests.factories import AssetFactory, OrganizationFactory
 
 Kind = Organization.Kind
@@ -143,38 +142,8 @@ def generate_organizations(count: int) -> None:
 @pytest.fixture(scope="module")
 def chromium():
     """Real headless Chromium (the system's own), driven by Playwright."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        pytest.fail("Chromium is not installed: run `make browser` first.")
-    from playwright.sync_api import sync_playwright
-
-    # Playwright runs an event loop in this thread; the test's own database calls are safe.
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            headless=True,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    with headless_chromium() as browser:
         yield browser
-        # Playwright's sync API runs the test inside its own event loop, where Django's
-        # context-local connections are not the test's: close the one the test body opened,
-        # or PostgreSQL refuses to drop the test database while it is still connected.
-        connections.close_all()
-        browser.close()
-    if previous is None:
-        del os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"]
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
 def _new_page(chromium, live_server, **options):

@@ -1,40 +1,18 @@
 """The matches page in real headless Chromium with JavaScript switched off."""
 
-import os
-import shutil
-
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
+
+from tests.browser import headless_chromium
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 @pytest.fixture
 def page():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-        )
-        context = browser.new_context(java_script_enabled=False)
-        yield context.new_page()
-        # Playwright's sync API runs the test inside its own event loop, where Django's
-        # context-local connections are not the test's: close the one the test body opened,
-        # or PostgreSQL refuses to drop the test database while it is still connected.
-        connections.close_all()
-        browser.close()
+    with headless_chromium() as browser:
+        yield browser.new_context(java_script_enabled=False).new_page()
 
 
 def test_filter_read_and_correct_without_javascript(live_server, page):

@@ -1,46 +1,25 @@
 """The organizer's and a participant's pages in real headless Chromium, with JavaScript off:
 charts are drawn by the server, forms post without scripts."""
 
-import os
-import shutil
-
 import pytest
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from kbio.events.models import RequestStatus
 from kbio.outcomes.models import Outcome
+from tests.browser import headless_chromium
 from tests.events.conftest import make_party
 from tests.events.factories import MeetingFactory, MeetingRequestFactory
 from tests.factories import UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 PASSWORD = "partnering-pass-1"  # tests.factories.UserFactory
 
 
 @pytest.fixture
 def browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
-        )
+    with headless_chromium() as browser:
         yield browser
-        # Playwright's sync API runs the test inside its own event loop, where Django's
-        # context-local connections are not the test's: close the one the test body opened,
-        # or PostgreSQL refuses to drop the test database while it is still connected.
-        connections.close_all()
-        browser.close()
 
 
 def log_in(browser, live_server, username):
