@@ -2,7 +2,7 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-FIXTURES := taxonomy organizations kbio2025
+FIXTURES := taxonomy organizations partnering kbio2025
 HOST ?= 127.0.0.1:8000
 
 .PHONY: run test install migrate fixtures demo-login browser lint check clean

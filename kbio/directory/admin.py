@@ -84,7 +84,8 @@ class AssetInline(admin.StackedInline):
     prepopulated_fields = {"slug": ["name"]}
     fields = [
         ("name", "slug"),
-        ("modality", "stage", "partnering_status"),
+        ("modality", "stage", "direction"),
+        ("rights_available", "platform_class"),
         "therapeutic_areas",
         "indications",
         "designations",
@@ -135,8 +136,8 @@ class OrganizationAdmin(RefreshesMatching):
 
 @admin.register(Asset)
 class AssetAdmin(RefreshesMatching):
-    list_display = ["name", "organization", "modality", "stage", "partnering_status"]
-    list_filter = ["stage", "partnering_status", "modality", OrganizationCountryFilter]
+    list_display = ["name", "organization", "modality", "stage", "direction"]
+    list_filter = ["stage", "direction", "modality", OrganizationCountryFilter]
     list_select_related = ["organization", "modality"]
     search_fields = [
         "name",

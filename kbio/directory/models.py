@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
+from simple_history.models import HistoricalRecords
 
 from kbio.core.fields import ChoiceListField
 from kbio.lib import stages
@@ -53,6 +54,31 @@ class Language(models.TextChoices):
     KOREAN = "ko", _("Korean")
     JAPANESE = "ja", _("Japanese")
     CHINESE = "zh", _("Chinese")
+
+
+class Territory(models.TextChoices):
+    WORLDWIDE = "worldwide", _("Worldwide")
+    JAPAN = "japan", _("Japan")
+    KOREA = "korea", _("Korea")
+    CHINA = "china", _("China")
+    ASIA = "asia", _("Asia")
+    US = "us", _("United States")
+    EUROPE = "europe", _("Europe")
+
+
+class Intent(models.TextChoices):
+    """What an organization comes to a partnering event for."""
+
+    LICENSEES = "licensees", _("Licensees or buyers for our assets")
+    ASSETS = "assets", _("Assets to in-license or acquire")
+    CO_DEVELOPMENT = "co_development", _("Co-development partners")
+    RESEARCH = "research", _("Research partners")
+    INVESTORS = "investors", _("Investors")
+    INVESTEES = "investees", _("Companies or funds to invest in")
+    PROVIDERS = "providers", _("Service providers (CRO, CDMO)")
+    CLIENTS = "clients", _("Clients for our services")
+    SUPPORT = "support", _("Funding, lab space or market-entry support")
+    SUPPORTED = "supported", _("Companies to support")
 
 
 # The languages the interface and the emails are written in (settings.LANGUAGES).
@@ -233,7 +259,15 @@ class Organization(models.Model):
         blank=True,
         validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
-    description = models.TextField(_("description"), blank=True)
+    former_name = models.CharField(
+        _("former name"),
+        max_length=200,
+        blank=True,
+        help_text=_("The name it had before a rename or a merger, with the date it changed."),
+    )
+    description = models.TextField(_("description (English)"), blank=True)
+    description_ko = models.TextField(_("description (Korean)"), blank=True)
+    description_ja = models.TextField(_("description (Japanese)"), blank=True)
     focus_areas = models.ManyToManyField(
         FocusArea, verbose_name=_("focus areas"), blank=True, related_name="organizations"
     )
@@ -255,11 +289,28 @@ class Organization(models.Model):
         item_choices=Stage,
         help_text=_("The stages of assets this organization looks at (pharma, investors)."),
     )
+    intents = ChoiceListField(
+        _("comes for"),
+        item_choices=Intent,
+        help_text=_(
+            "What it wants from partnering meetings. Suggestions that serve one of these rank "
+            "first; the rest rank lower."
+        ),
+    )
     languages = ChoiceListField(_("working languages"), item_choices=Language)
+    sources = models.TextField(
+        _("sources"),
+        blank=True,
+        help_text=_("Public pages behind this profile, one address per line."),
+    )
+    checked_on = models.DateField(
+        _("last checked"), null=True, blank=True, help_text=_("When the profile was last checked.")
+    )
     is_active = models.BooleanField(_("active"), default=True)
     # Plain defaults rather than auto_now: fixtures load with raw saves, which skip auto_now.
     created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
     updated = models.DateTimeField(_("updated"), default=timezone.now, editable=False)
+    history = HistoricalRecords(m2m_fields=[focus_areas, seeks, offers])
 
     objects = OrganizationManager()
 
@@ -329,16 +380,45 @@ class Organization(models.Model):
     def language_labels(self) -> list[str]:
         return [Language(code).label for code in self.languages if code in Language.values]
 
+    @property
+    def intent_labels(self) -> list[str]:
+        return [Intent(code).label for code in self.intents if code in Intent.values]
+
+    @property
+    def localized_description(self) -> str:
+        """The description in the active language, English when there is none."""
+        language = (get_language() or "en")[:2]
+        return getattr(self, f"description_{language}", "") or self.description
+
+    @property
+    def source_list(self) -> list[str]:
+        return [line.strip() for line in self.sources.splitlines() if line.strip()]
+
 
 # Native names of Korean organizations are written in Hangul, of Japanese ones in Japanese.
 NATIVE_LANGUAGES = {"KR": "ko", "JP": "ja"}
 
 
-class PartneringStatus(models.TextChoices):
-    OPEN = "open", _("Open to partnering")
-    IN_DISCUSSION = "in_discussion", _("In discussion")
-    PARTNERED = "partnered", _("Partnered")
-    NOT_AVAILABLE = "not_available", _("Not available")
+class AssetDirection(models.TextChoices):
+    """What the owner wants done with an asset."""
+
+    OUT_LICENSING = "out_licensing", _("Available to license")
+    CO_DEVELOPMENT = "co_development", _("Seeking a co-development partner")
+    DIVESTING = "divesting", _("Offered for a partner to take over")
+    IN_DISCUSSION = "in_discussion", _("In partnering discussions")
+    PARTNERED = "partnered", _("Partnered (not available)")
+    IN_HOUSE = "in_house", _("In-house only (not available)")
+
+
+# Directions in which a partner can still take an asset on.
+OPEN_DIRECTIONS = frozenset(
+    {
+        AssetDirection.OUT_LICENSING,
+        AssetDirection.CO_DEVELOPMENT,
+        AssetDirection.DIVESTING,
+        AssetDirection.IN_DISCUSSION,
+    }
+)
 
 
 class AssetManager(models.Manager):
@@ -349,7 +429,7 @@ class AssetManager(models.Manager):
 class Asset(models.Model):
     """A pipeline programme: what a partner would license, co-develop or fund."""
 
-    PartneringStatus = PartneringStatus
+    Direction = AssetDirection
 
     organization = models.ForeignKey(
         Organization,
@@ -386,13 +466,34 @@ class Asset(models.Model):
             "Shown only to the organization itself and to partners in an accepted meeting."
         ),
     )
-    partnering_status = models.CharField(
-        _("partnering status"),
+    direction = models.CharField(
+        _("partnering direction"),
         max_length=20,
-        choices=PartneringStatus.choices,
-        default=PartneringStatus.OPEN,
+        choices=AssetDirection.choices,
+        default=AssetDirection.OUT_LICENSING,
+        help_text=_(
+            "Offered to license, looking for a co-developer, offered for a partner to take "
+            "over, or not available (partnered, in-house only)."
+        ),
     )
+    rights_available = ChoiceListField(
+        _("rights available"),
+        item_choices=Territory,
+        help_text=_("Territories whose rights are free. Empty: not stated."),
+    )
+    platform_class = models.SlugField(
+        _("platform class"),
+        max_length=60,
+        blank=True,
+        help_text=_(
+            "A short code for the technology class, e.g. adc-topoisomerase-1-payload. A "
+            "pharma with its own platform of the same class competes for this asset."
+        ),
+    )
+    source_url = models.URLField(_("source"), max_length=500, blank=True)
+    checked_on = models.DateField(_("last checked"), null=True, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords(m2m_fields=[therapeutic_areas])
 
     objects = AssetManager()
 
@@ -408,14 +509,18 @@ class Asset(models.Model):
                 condition=Q(stage__in=list(stages.ALL_STAGES)), name="asset_stage_valid"
             ),
             models.CheckConstraint(
-                condition=Q(partnering_status__in=PartneringStatus.values),
-                name="asset_partnering_status_valid",
+                condition=Q(direction__in=AssetDirection.values),
+                name="asset_direction_valid",
             ),
             models.CheckConstraint(condition=~Q(slug=""), name="asset_slug_not_empty"),
         ]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.organization.name})"
+
+    @property
+    def is_open(self) -> bool:
+        return self.direction in OPEN_DIRECTIONS
 
     @property
     def designation_labels(self) -> list[str]:
@@ -493,3 +598,25 @@ class Contact(models.Model):
         return (self.organization.slug, self.email)
 
     natural_key.dependencies = ["directory.organization"]
+
+
+from .partnering import (  # noqa: E402  (models of this app, defined in their own module)
+    Exclusion,
+    Interest,
+    InvestorMandate,
+    Relationship,
+    ServiceCapability,
+)
+
+__all__ = [
+    "Asset",
+    "Contact",
+    "Exclusion",
+    "FocusArea",
+    "Interest",
+    "InvestorMandate",
+    "Organization",
+    "PartnershipType",
+    "Relationship",
+    "ServiceCapability",
+]

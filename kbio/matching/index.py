@@ -195,7 +195,7 @@ def load_index() -> MatchIndex:
     for pk, org, slug, name, modality, stage, status in Asset.objects.order_by(
         "organization_id", "order", "name", "pk"
     ).values_list(
-        "id", "organization_id", "slug", "name", "modality_id", "stage", "partnering_status"
+        "id", "organization_id", "slug", "name", "modality_id", "stage", "direction"
     ):
         if org not in active:
             continue

@@ -142,7 +142,7 @@ def test_staff_adds_an_organization_with_focus_areas_an_asset_and_a_contact(staf
         "assets-0-slug": "miuchon",
         "assets-0-modality": ipsc.pk,
         "assets-0-stage": "phase_1",
-        "assets-0-partnering_status": "open",
+        "assets-0-direction": "out_licensing",
         "assets-0-therapeutic_areas": [cartilage.pk],
         "assets-0-indications": "Knee osteoarthritis",
         "assets-0-designations": ["investigator_initiated"],
@@ -184,7 +184,7 @@ def test_admin_form_with_a_bad_asset_rerenders_with_errors_and_saves_nothing(sta
         "assets-0-slug": "nv-1",
         "assets-0-modality": ipsc.pk,
         "assets-0-stage": "",  # required
-        "assets-0-partnering_status": "open",
+        "assets-0-direction": "out_licensing",
         "assets-0-order": "0",
         "contacts-TOTAL_FORMS": "0",
         "contacts-INITIAL_FORMS": "0",
