@@ -4,7 +4,10 @@ from django_countries import countries
 
 from kbio.directory.models import FocusArea, OrganizationKind
 
+from .models import FeedbackReason
+
 from .index import MatchIndex
+from .reasons import ROLE_LABELS, role_label
 
 
 class MatchFilterForm(forms.Form):
@@ -14,6 +17,7 @@ class MatchFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Partner kind"), required=False)
     country = forms.ChoiceField(label=_("Country"), required=False)
     area = forms.ChoiceField(label=_("Focus area"), required=False)
+    role = forms.ChoiceField(label=_("As"), required=False)
     min_score = forms.IntegerField(
         label=_("Minimum score"),
         required=False,
@@ -33,7 +37,18 @@ class MatchFilterForm(forms.Form):
         for slug in index.area_order:
             kind = index.taxonomy.kinds[slug]
             groups.setdefault(kind, []).append((slug, index.area_names[slug].get()))
+        self.fields["role"].choices = [("", _("Any role"))] + [
+            (role, role_label(role)) for role in ROLE_LABELS
+        ]
         labels = dict(FocusArea.Kind.choices)
         self.fields["area"].choices = [("", _("Any focus area"))] + [
             (labels.get(kind, kind), choices) for kind, choices in groups.items()
         ]
+
+
+class NotInterestedForm(forms.Form):
+    """"Not interested" on a suggestion: the partner leaves the list; "outside our focus" also
+    ranks similar partners lower."""
+
+    partner = forms.SlugField(max_length=80)
+    reason = forms.ChoiceField(label=_("Why"), choices=FeedbackReason.choices)

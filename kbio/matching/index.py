@@ -1,28 +1,37 @@
-"""The ranking index: every active organization, loaded in a fixed number of queries and kept
-in process memory until the directory changes.
+"""The matching index: every active organization with its partnering criteria, loaded in a
+fixed number of queries and kept in process memory until the directory changes.
 
 A request costs one query for the index version; only when the version differs from the one
 the index was built from (`services.match_index_invalidate` was called) is it rebuilt, with
-eight queries whatever the number of organizations.
+a fixed number of queries whatever the number of organizations.
 """
 
 from __future__ import annotations
 
 import threading
 import uuid
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.utils.translation import get_language
 from django_countries import countries
 
-from kbio.directory.models import Asset, FocusArea, Organization, PartnershipType, Stage
-from kbio.lib.ranking import Population
-from kbio.lib.scoring import AssetData, OrgData, Taxonomy
+from kbio.directory.models import (
+    Asset,
+    Exclusion,
+    FocusArea,
+    Interest,
+    InvestorMandate,
+    Organization,
+    PartnershipType,
+    Relationship,
+    ServiceCapability,
+    Stage,
+)
 
-from .models import MatchIndexVersion
-
-
+from . import engine as e
+from .models import MatchIndexVersion, SuggestionFeedback
 @dataclass(frozen=True)
 class Names:
     en: str
@@ -68,7 +77,7 @@ class AssetInfo:
     name: str
     stage: str
     modality: str
-    status: str
+    direction: str
 
     @property
     def stage_label(self) -> str:
@@ -77,10 +86,10 @@ class AssetInfo:
 
 @dataclass
 class MatchIndex:
-    population: Population
-    taxonomy: Taxonomy
+    engine: e.Engine
+    taxonomy: e.Taxonomy
     info: dict[int, OrgInfo]
-    by_slug: dict[str, OrgData]
+    by_slug: dict[str, e.Org]
     assets: dict[int, list[AssetInfo]]  # organization key -> its assets, in order
     area_names: dict[str, Names]
     area_order: list[str]  # slugs in taxonomy order
@@ -91,16 +100,24 @@ class MatchIndex:
     _rows_by_area: dict[str, list[int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self._kinds = np.array([org.kind for org in self.population.orgs], dtype=object)
-        self._countries = np.array([org.country for org in self.population.orgs], dtype=object)
+        orgs = self.engine.orgs
+        self._kinds = np.array([org.kind for org in orgs], dtype=object)
+        self._countries = np.array([org.country for org in orgs], dtype=object)
         self.countries = sorted(set(self._countries.tolist()))
-        for row, org in enumerate(self.population.orgs):
+        for row, org in enumerate(orgs):
             for slug in _science(org):
                 self._rows_by_area.setdefault(slug, []).append(row)
 
+    @property
+    def orgs(self) -> list[e.Org]:
+        return self.engine.orgs
+
+    def row(self, org: e.Org) -> int:
+        return self.engine.row_of[org.key]
+
     def candidates(self, *, kind: str = "", country: str = "", area: str = "") -> np.ndarray | None:
-        """Boolean mask over the population for the filters given (None: no filter)."""
-        mask = np.ones(len(self.population.orgs), dtype=bool)
+        """Boolean mask over the organizations for the filters given (None: no filter)."""
+        mask = np.ones(len(self.orgs), dtype=bool)
         if kind:
             mask &= self._kinds == kind
         if country:
@@ -110,14 +127,14 @@ class MatchIndex:
             wanted = {area} | {
                 slug for slug in self.taxonomy.kinds if area in _ancestors(self.taxonomy, slug)
             }
-            found = np.zeros(len(self.population.orgs), dtype=bool)
+            found = np.zeros(len(self.orgs), dtype=bool)
             for slug in wanted:
                 found[self._rows_by_area.get(slug, [])] = True
             mask &= found
         return mask if (kind or country or area) else None
 
 
-def _ancestors(taxonomy: Taxonomy, slug: str) -> set[str]:
+def _ancestors(taxonomy: e.Taxonomy, slug: str) -> set[str]:
     found: set[str] = set()
     parent = taxonomy.parents.get(slug)
     while parent and parent not in found:
@@ -126,23 +143,33 @@ def _ancestors(taxonomy: Taxonomy, slug: str) -> set[str]:
     return found
 
 
-def _science(org: OrgData) -> set[str]:
+def _science(org: e.Org) -> set[str]:
     slugs = set(org.focus_areas)
     for asset in org.assets:
         slugs.add(asset.modality)
-        slugs.update(asset.therapeutic_areas)
+        slugs.update(asset.areas)
     return slugs
 
 
+def _grouped(pairs) -> dict[int, set]:
+    found: dict[int, set] = defaultdict(set)
+    for owner, value in pairs:
+        found[owner].add(value)
+    return found
+
+
 def load_index() -> MatchIndex:
-    """Read every active organization with its focus areas, wants, offers and assets."""
+    """Read every active organization with its focus areas, wants, offers, assets and
+    partnering criteria, the relationships between them and the feedback on suggestions."""
+    from kbio.events.models import DeclineReason, MeetingRequest, RequestStatus
+
     areas = list(
         FocusArea.objects.order_by("kind", "order", "name_en").values_list(
             "id", "slug", "kind", "parent_id", "name_en", "name_ko", "name_ja"
         )
     )
     area_slug = {pk: slug for pk, slug, *_ in areas}
-    taxonomy = Taxonomy(
+    taxonomy = e.Taxonomy(
         kinds={slug: kind for _, slug, kind, *_ in areas},
         parents={slug: area_slug.get(parent) for _, slug, _, parent, *_ in areas},
     )
@@ -164,59 +191,85 @@ def load_index() -> MatchIndex:
             "country",
             "lead_stage",
             "preferred_stages",
+            "intents",
         )
     )
     active = {row[0] for row in rows}
-    focus: dict[int, set[str]] = {}
-    for org, area in Organization.focus_areas.through.objects.values_list(
-        "organization_id", "focusarea_id"
-    ):
-        if org in active:
-            focus.setdefault(org, set()).add(area_slug[area])
-    seeks: dict[int, set[str]] = {}
-    for org, deal in Organization.seeks.through.objects.values_list(
-        "organization_id", "partnershiptype_id"
-    ):
-        if org in active:
-            seeks.setdefault(org, set()).add(deal_slug[deal])
-    offers: dict[int, set[str]] = {}
-    for org, deal in Organization.offers.through.objects.values_list(
-        "organization_id", "partnershiptype_id"
-    ):
-        if org in active:
-            offers.setdefault(org, set()).add(deal_slug[deal])
-    asset_areas: dict[int, set[str]] = {}
-    for asset, area in Asset.therapeutic_areas.through.objects.values_list(
-        "asset_id", "focusarea_id"
-    ):
-        asset_areas.setdefault(asset, set()).add(area_slug[area])
-    assets: dict[int, list[AssetInfo]] = {}
-    asset_data: dict[int, list[AssetData]] = {}
-    for pk, org, slug, name, modality, stage, status in Asset.objects.order_by(
-        "organization_id", "order", "name", "pk"
-    ).values_list(
-        "id", "organization_id", "slug", "name", "modality_id", "stage", "direction"
-    ):
-        if org not in active:
-            continue
-        assets.setdefault(org, []).append(
-            AssetInfo(pk, org, slug, name, stage, area_slug[modality], status)
+    through = Organization.focus_areas.through.objects
+    focus = _grouped(
+        (org, area_slug[area])
+        for org, area in through.values_list("organization_id", "focusarea_id")
+        if org in active
+    )
+    seeks = _grouped(
+        (org, deal_slug[deal])
+        for org, deal in Organization.seeks.through.objects.values_list(
+            "organization_id", "partnershiptype_id"
         )
-        asset_data.setdefault(org, []).append(
-            AssetData(
+        if org in active
+    )
+    offers = _grouped(
+        (org, deal_slug[deal])
+        for org, deal in Organization.offers.through.objects.values_list(
+            "organization_id", "partnershiptype_id"
+        )
+        if org in active
+    )
+    asset_areas = _grouped(
+        (asset, area_slug[area])
+        for asset, area in Asset.therapeutic_areas.through.objects.values_list(
+            "asset_id", "focusarea_id"
+        )
+    )
+    assets: dict[int, list[AssetInfo]] = {}
+    asset_data: dict[int, list[e.Asset]] = defaultdict(list)
+    for pk, org, slug, name, modality, stage, direction, rights, platform in Asset.objects.filter(
+        organization__is_active=True
+    ).order_by("organization_id", "order", "name", "pk").values_list(
+        "id",
+        "organization_id",
+        "slug",
+        "name",
+        "modality_id",
+        "stage",
+        "direction",
+        "rights_available",
+        "platform_class",
+    ):
+        assets.setdefault(org, []).append(
+            AssetInfo(pk, org, slug, name, stage, area_slug[modality], direction)
+        )
+        asset_data[org].append(
+            e.Asset(
                 key=pk,
                 name=name,
                 modality=area_slug[modality],
-                therapeutic_areas=frozenset(asset_areas.get(pk, ())),
+                areas=frozenset(asset_areas.get(pk, ())),
                 stage=stage,
-                status=status,
+                direction=direction,
+                rights=frozenset(rights or ()),
+                platform_class=platform,
             )
         )
+    interests = _load_interests(area_slug, deal_slug, active)
+    exclusions: dict[int, list[e.Exclusion]] = defaultdict(list)
+    for org, area, deal, since, note in Exclusion.objects.order_by("since", "pk").values_list(
+        "organization_id", "focus_area_id", "deal_type_id", "since", "note"
+    ):
+        subject = area_slug[area] if area else deal_slug[deal]
+        exclusions[org].append(e.Exclusion(subject, since.isoformat(), note))
+    capabilities = _load_capabilities(area_slug)
+    mandates = {
+        org: e.Mandate(vehicle, frozenset(sectors or ()), frozenset(str(c) for c in countries_))
+        for org, vehicle, sectors, countries_ in InvestorMandate.objects.values_list(
+            "organization_id", "vehicle", "sectors", "countries"
+        )
+    }
     orgs = []
     info = {}
-    for pk, slug, name, native_name, kind, country, lead_stage, preferred in rows:
+    for pk, slug, name, native_name, kind, country, lead_stage, preferred, intents in rows:
         orgs.append(
-            OrgData(
+            e.Org(
                 key=pk,
                 kind=kind,
                 country=str(country),
@@ -225,12 +278,42 @@ def load_index() -> MatchIndex:
                 offers=frozenset(offers.get(pk, ())),
                 preferred_stages=frozenset(preferred or ()),
                 lead_stage=lead_stage,
+                intents=frozenset(intents or ()),
                 assets=tuple(asset_data.get(pk, ())),
+                interests=tuple(interests.get(pk, ())),
+                exclusions=tuple(exclusions.get(pk, ())),
+                capabilities=tuple(capabilities.get(pk, ())),
+                mandate=mandates.get(pk),
             )
         )
         info[pk] = OrgInfo(pk, slug, name, native_name, kind, str(country))
+    relationships: dict[tuple[int, int], list[e.Relationship]] = defaultdict(list)
+    for a, b, kind, since, until in Relationship.objects.values_list(
+        "organization_id", "partner_id", "kind", "since", "until"
+    ):
+        until_text = until.isoformat() if until else ""
+        relationships[(a, b)].append(e.Relationship(kind, since.isoformat(), until_text))
+    not_interested = set(
+        SuggestionFeedback.objects.values_list("organization_id", "partner_id")
+    )
+    outside = set(
+        SuggestionFeedback.objects.filter(
+            reason=SuggestionFeedback.Reason.OUTSIDE_FOCUS
+        ).values_list("organization_id", "partner_id")
+    )
+    outside |= set(
+        MeetingRequest.objects.filter(
+            status=RequestStatus.DECLINED, decline_reason=DeclineReason.OUTSIDE_FOCUS
+        ).values_list("recipient__organization_id", "requester__organization_id")
+    )
+    engine = e.Engine(
+        orgs,
+        taxonomy,
+        relationships={k: v for k, v in relationships.items() if not _ended(v)},
+        feedback=e.Feedback(frozenset(not_interested), frozenset(outside)),
+    )
     return MatchIndex(
-        population=Population(orgs, taxonomy),
+        engine=engine,
         taxonomy=taxonomy,
         info=info,
         by_slug={info[org.key].slug: org for org in orgs},
@@ -239,6 +322,64 @@ def load_index() -> MatchIndex:
         area_order=[slug for _, slug, *_ in areas],
         deal_names={slug: Names(en, ko, ja) for _, slug, en, ko, ja in deals},
     )
+
+
+def _ended(found: list[e.Relationship]) -> bool:
+    """Every relationship of the pair has an end date: they are free to meet again."""
+    return all(r.until for r in found)
+
+
+def _load_interests(area_slug, deal_slug, active) -> dict[int, list[e.Interest]]:
+    rows = list(
+        Interest.objects.filter(organization_id__in=active)
+        .order_by("organization_id", "slug")
+        .values_list("id", "organization_id", "slug", "stage_from", "stage_to", "territories")
+    )
+    mods = _grouped(
+        (i, area_slug[a])
+        for i, a in Interest.modalities.through.objects.values_list("interest_id", "focusarea_id")
+    )
+    areas = _grouped(
+        (i, area_slug[a])
+        for i, a in Interest.therapeutic_areas.through.objects.values_list(
+            "interest_id", "focusarea_id"
+        )
+    )
+    deals = _grouped(
+        (i, deal_slug[d])
+        for i, d in Interest.deal_types.through.objects.values_list(
+            "interest_id", "partnershiptype_id"
+        )
+    )
+    found: dict[int, list[e.Interest]] = defaultdict(list)
+    for pk, org, slug, low, high, territories in rows:
+        found[org].append(
+            e.Interest(
+                label=slug,
+                modalities=frozenset(mods.get(pk, ())),
+                areas=frozenset(areas.get(pk, ())),
+                stage_from=low,
+                stage_to=high,
+                deals=frozenset(deals.get(pk, ())),
+                territories=frozenset(territories or ()),
+            )
+        )
+    return found
+
+
+def _load_capabilities(area_slug) -> dict[int, list[e.Capability]]:
+    mods = _grouped(
+        (c, area_slug[a])
+        for c, a in ServiceCapability.modalities.through.objects.values_list(
+            "servicecapability_id", "focusarea_id"
+        )
+    )
+    found: dict[int, list[e.Capability]] = defaultdict(list)
+    for pk, org, service, every in ServiceCapability.objects.order_by("pk").values_list(
+        "id", "organization_id", "service_id", "all_modalities"
+    ):
+        found[org].append(e.Capability(area_slug[service], frozenset(mods.get(pk, ())), every))
+    return found
 
 
 _lock = threading.Lock()

@@ -2,12 +2,13 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from kbio.lib.scoring import Weights
+from .engine import Weights
 
 DEFAULTS = Weights()
 
@@ -58,9 +59,21 @@ class MatchingProfile(models.Model):
         _("A pharma's or investor's preferred stages take the other side's assets."),
     )
     weight_services = _weight(
-        _("needed services"),
+        _("service providers (%)"),
         DEFAULTS.services,
-        _("A CRO or CDMO offers what the next milestone of the other side's assets needs."),
+        _(
+            "How much a service provider's suggestion (a CRO or CDMO offering what the next "
+            "milestone needs) counts, in percent of a partner's."
+        ),
+    )
+    off_intent = models.PositiveSmallIntegerField(
+        _("outside what a side came for (%)"),
+        default=int(DEFAULTS.off_intent),
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "How much a suggestion keeps, for a side that did not come for this kind of "
+            "partner (an investor to a venture that came only for licensees), in percent."
+        ),
     )
     cross_border_bonus = models.PositiveSmallIntegerField(
         _("Korea–Japan bonus (%)"),
@@ -106,6 +119,7 @@ class MatchingProfile(models.Model):
                 & Q(weight_therapeutic_area__lte=100)
                 & Q(weight_stage__lte=100)
                 & Q(weight_services__lte=100)
+                & Q(off_intent__lte=100)
                 & Q(cross_border_bonus__lte=100),
                 name="matchingprofile_weights_at_most_100",
             ),
@@ -122,6 +136,7 @@ class MatchingProfile(models.Model):
             therapeutic_area=self.weight_therapeutic_area,
             stage=self.weight_stage,
             services=self.weight_services,
+            off_intent=self.off_intent,
             cross_border_bonus=self.cross_border_bonus,
             include_same_kind=self.include_same_kind,
         )
@@ -143,3 +158,63 @@ class MatchIndexVersion(models.Model):
 
     def __str__(self) -> str:
         return str(self.token)
+
+
+class FeedbackReason(models.TextChoices):
+    OUTSIDE_FOCUS = "outside_focus", _("Outside our focus")
+    ALREADY_IN_CONTACT = "already_in_contact", _("Already in contact")
+    NOT_NOW = "not_now", _("Not now")
+    OTHER = "other", _("Other")
+
+
+class SuggestionFeedback(models.Model):
+    """An organization does not want a suggested partner suggested again.
+
+    "Outside our focus" also ranks lower the partners of the same kind working on the same
+    modalities. Kept as labelled pairs for evaluating the suggestions."""
+
+    Reason = FeedbackReason
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="suggestion_feedback",
+    )
+    partner = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=FeedbackReason.choices)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created"]
+        verbose_name = _("not-interested mark")
+        verbose_name_plural = _("not-interested marks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "partner"], name="suggestionfeedback_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(organization=F("partner")), name="suggestionfeedback_not_itself"
+            ),
+            models.CheckConstraint(
+                condition=Q(reason__in=FeedbackReason.values),
+                name="suggestionfeedback_reason_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.partner}: {self.get_reason_display()}"

@@ -1,8 +1,8 @@
-"""Sentences for the reasons and missing pieces of `kbio.lib.scoring`, in the active language.
+"""Sentences for the codes of the matching engine, in the active language.
 
-The score module returns codes and parameters (slugs, stage codes, asset names); this module
-owns every word. Each code (and variant: with or without an asset, stage- or modality-driven)
-maps to one whole sentence, so translators can reorder it freely.
+The engine returns codes and parameters (slugs, stage codes, asset names, dates); this module
+owns every word. Each code maps to one whole sentence, so translators can reorder it freely,
+and names are filled in the active language.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from kbio.lib import stages as ladder
-from kbio.lib.scoring import Reason
 
+from .engine import Line
 from .index import MatchIndex
 
 # Stage names inside a sentence ("your preclinical asset", "They look at phase 1 and later").
@@ -33,37 +33,53 @@ STAGE_IN_SENTENCE = {
     "not_applicable": pgettext_lazy("stage in a sentence", "no stage"),
 }
 
-# Reasons, by code and variant.
+ROLE_LABELS = {
+    "licensee": pgettext_lazy("role of a partner", "Licensee or co-developer"),
+    "licensor": pgettext_lazy("role of a partner", "Asset or research partner"),
+    "investor": pgettext_lazy("role of a partner", "Investor"),
+    "investee": pgettext_lazy("role of a partner", "Company to invest in"),
+    "fund": pgettext_lazy("role of a partner", "Fund to invest in"),
+    "limited_partner": pgettext_lazy("role of a partner", "Fund of funds"),
+    "provider": pgettext_lazy("role of a partner", "Service provider"),
+    "client": pgettext_lazy("role of a partner", "Client"),
+    "supporter": pgettext_lazy("role of a partner", "Support"),
+    "supported": pgettext_lazy("role of a partner", "Company to support"),
+}
+# The role inside a sentence ("they would be a service provider").
+ROLE_IN_SENTENCE = {
+    "licensee": pgettext_lazy("role in a sentence", "a licensee or co-developer"),
+    "licensor": pgettext_lazy("role in a sentence", "a source of assets or research"),
+    "investor": pgettext_lazy("role in a sentence", "an investor"),
+    "investee": pgettext_lazy("role in a sentence", "a company to invest in"),
+    "fund": pgettext_lazy("role in a sentence", "a fund to invest in"),
+    "limited_partner": pgettext_lazy("role in a sentence", "a fund of funds"),
+    "provider": pgettext_lazy("role in a sentence", "a service provider"),
+    "client": pgettext_lazy("role in a sentence", "a client"),
+    "supporter": pgettext_lazy("role in a sentence", "a supporter"),
+    "supported": pgettext_lazy("role in a sentence", "a company to support"),
+}
+
 REASONS = {
-    "offers_what_you_seek": gettext_lazy("They offer what you seek: %(deals)s"),
-    "seeks_what_you_offer": gettext_lazy("They seek what you offer: %(deals)s"),
-    "both_seek": gettext_lazy("You both look for %(deals)s"),
-    "shared_modality": gettext_lazy("Both work on %(areas)s"),
-    "shared_area": gettext_lazy("Both are active in %(areas)s"),
-    ("related_focus", "yours narrower"): gettext_lazy(
-        "Your work on %(yours)s falls within their focus on %(theirs)s"
+    # Licensing, co-development, research: an interest of one side takes an item of the other.
+    "they_seek_your_asset": gettext_lazy(
+        "They look for %(interest)s: your asset %(asset)s (%(item)s) fits"
     ),
-    ("related_focus", "theirs narrower"): gettext_lazy(
-        "Their work on %(theirs)s falls within your focus on %(yours)s"
+    "they_seek_your_work": gettext_lazy("They look for %(interest)s: your work on %(item)s fits"),
+    "they_focus_on_your_asset": gettext_lazy(
+        "Your asset %(asset)s (%(item)s) is within their focus on %(interest)s"
     ),
-    "they_name_no_modality": gettext_lazy("They name no modality, so yours is not ruled out"),
-    "you_name_no_modality": gettext_lazy("You name no modality, so theirs is not ruled out"),
-    "they_name_no_area": gettext_lazy("They name no therapeutic area, so yours are not ruled out"),
-    "you_name_no_area": gettext_lazy("You name no therapeutic area, so theirs are not ruled out"),
-    ("you_name_no_modality", "asset"): gettext_lazy(
-        "Your asset %(asset)s names no modality, so theirs is not ruled out"
+    "they_focus_on_your_work": gettext_lazy(
+        "Your work on %(item)s is within their focus on %(interest)s"
     ),
-    ("they_name_no_modality", "asset"): gettext_lazy(
-        "Their asset %(asset)s names no modality, so yours is not ruled out"
+    "you_seek_their_asset": gettext_lazy(
+        "You look for %(interest)s: their asset %(asset)s (%(item)s) fits"
     ),
-    ("you_name_no_area", "asset"): gettext_lazy(
-        "Your asset %(asset)s names no therapeutic area, so theirs are not ruled out"
+    "you_seek_their_work": gettext_lazy("You look for %(interest)s: their work on %(item)s fits"),
+    "you_focus_on_their_asset": gettext_lazy(
+        "Their asset %(asset)s (%(item)s) is within your focus on %(interest)s"
     ),
-    ("they_name_no_area", "asset"): gettext_lazy(
-        "Their asset %(asset)s names no therapeutic area, so yours are not ruled out"
-    ),
-    ("theirs_window_fits", "lead"): gettext_lazy(
-        "Their stage window (%(window)s) covers your lead asset %(asset)s (%(stage)s)"
+    "you_focus_on_their_work": gettext_lazy(
+        "Their work on %(item)s is within your focus on %(interest)s"
     ),
     ("theirs_window_fits", "asset"): gettext_lazy(
         "Their stage window (%(window)s) covers your asset %(asset)s (%(stage)s)"
@@ -71,17 +87,11 @@ REASONS = {
     ("theirs_window_fits", "no asset"): gettext_lazy(
         "Their stage window (%(window)s) covers your lead stage (%(stage)s)"
     ),
-    ("theirs_window_near", "lead"): gettext_lazy(
-        "Your lead asset %(asset)s (%(stage)s) is close to their stage window (%(window)s)"
-    ),
     ("theirs_window_near", "asset"): gettext_lazy(
         "Your asset %(asset)s (%(stage)s) is close to their stage window (%(window)s)"
     ),
     ("theirs_window_near", "no asset"): gettext_lazy(
         "Your lead stage (%(stage)s) is close to their stage window (%(window)s)"
-    ),
-    ("yours_window_fits", "lead"): gettext_lazy(
-        "Their lead asset %(asset)s (%(stage)s) is in your stage window (%(window)s)"
     ),
     ("yours_window_fits", "asset"): gettext_lazy(
         "Their asset %(asset)s (%(stage)s) is in your stage window (%(window)s)"
@@ -89,15 +99,24 @@ REASONS = {
     ("yours_window_fits", "no asset"): gettext_lazy(
         "Their lead stage (%(stage)s) is in your stage window (%(window)s)"
     ),
-    ("yours_window_near", "lead"): gettext_lazy(
-        "Their lead asset %(asset)s (%(stage)s) is close to your stage window (%(window)s)"
-    ),
     ("yours_window_near", "asset"): gettext_lazy(
         "Their asset %(asset)s (%(stage)s) is close to your stage window (%(window)s)"
     ),
     ("yours_window_near", "no asset"): gettext_lazy(
         "Their lead stage (%(stage)s) is close to your stage window (%(window)s)"
     ),
+    "they_take_deal": gettext_lazy("They want the deal you offer: %(deals)s"),
+    "you_take_deal": gettext_lazy("You want the deal they offer: %(deals)s"),
+    # Investment.
+    "they_invest_in_sector": gettext_lazy("Their investment mandate covers %(sectors)s"),
+    "you_invest_in_sector": gettext_lazy("Your investment mandate covers %(sectors)s"),
+    "they_invest_in_science": gettext_lazy("They invest in %(science)s, which you work on"),
+    "you_invest_in_science": gettext_lazy("You invest in %(science)s, which they work on"),
+    "they_fund_sectors": gettext_lazy("Their fund-of-funds mandate shares a sector with your fund"),
+    "you_fund_sectors": gettext_lazy("Your fund-of-funds mandate shares a sector with their fund"),
+    "they_fund_country": gettext_lazy("Their fund of funds backs funds for your country"),
+    "you_fund_country": gettext_lazy("Your fund of funds backs funds for their country"),
+    # Services.
     ("they_offer_what_you_need", "asset"): gettext_lazy(
         "They offer what your asset %(asset)s (%(stage)s) needs next: %(services)s"
     ),
@@ -110,53 +129,42 @@ REASONS = {
     ("you_offer_what_they_need", "no asset"): gettext_lazy(
         "You offer what their %(stage)s programme needs next: %(services)s"
     ),
+    # Support.
+    "they_offer_support": gettext_lazy("They offer the support you seek: %(deals)s"),
+    "you_offer_support": gettext_lazy("You offer the support they seek: %(deals)s"),
     "cross_border": gettext_lazy("Korea–Japan cross-border pair"),
 }
 
-# Missing pieces ("why not higher"), by code and variant.
 MISSING = {
-    "they_offer_nothing_you_seek": gettext_lazy("They offer none of what you seek: %(deals)s"),
-    "you_offer_nothing_they_seek": gettext_lazy("You offer none of what they seek: %(deals)s"),
-    "they_seek_nothing_you_offer": gettext_lazy("They seek none of what you offer: %(deals)s"),
-    "you_seek_nothing_they_offer": gettext_lazy("You seek none of what they offer: %(deals)s"),
-    "they_skip_some_you_offer": gettext_lazy("Of what you offer, they do not seek: %(deals)s"),
-    "you_skip_some_they_offer": gettext_lazy("Of what they offer, you do not seek: %(deals)s"),
-    "they_lack_some_you_seek": gettext_lazy("Of what you seek, they do not offer: %(deals)s"),
-    "you_lack_some_they_seek": gettext_lazy("Of what they seek, you do not offer: %(deals)s"),
-    "they_lack_your_modality": gettext_lazy("Not among their modalities: %(areas)s"),
-    "they_lack_your_area": gettext_lazy("Not among their therapeutic areas: %(areas)s"),
-    "their_modality_elsewhere": gettext_lazy("Their modalities you do not work on: %(areas)s"),
-    "their_area_elsewhere": gettext_lazy(
-        "Their therapeutic areas you are not active in: %(areas)s"
-    ),
-    "they_name_no_modality": gettext_lazy("They name no modality, so a fit is not confirmed"),
-    "you_name_no_modality": gettext_lazy("You name no modality, so a fit is not confirmed"),
-    "they_name_no_area": gettext_lazy("They name no therapeutic area, so a fit is not confirmed"),
-    "you_name_no_area": gettext_lazy("You name no therapeutic area, so a fit is not confirmed"),
-    ("you_name_no_modality", "asset"): gettext_lazy(
-        "Your asset %(asset)s names no modality, so a fit is not confirmed"
-    ),
-    ("they_name_no_modality", "asset"): gettext_lazy(
-        "Their asset %(asset)s names no modality, so a fit is not confirmed"
-    ),
-    ("you_name_no_area", "asset"): gettext_lazy(
-        "Your asset %(asset)s names no therapeutic area, so a fit is not confirmed"
-    ),
-    ("they_name_no_area", "asset"): gettext_lazy(
-        "Their asset %(asset)s names no therapeutic area, so a fit is not confirmed"
-    ),
     ("theirs_window_misses", "asset"): gettext_lazy(
-        "They look at %(window)s; your lead asset %(asset)s is at the %(stage)s stage"
+        "They look at %(window)s; your asset %(asset)s is at the %(stage)s stage"
     ),
     ("theirs_window_misses", "no asset"): gettext_lazy(
         "They look at %(window)s; your lead stage is %(stage)s"
     ),
     ("yours_window_misses", "asset"): gettext_lazy(
-        "You look at %(window)s; their lead asset %(asset)s is at the %(stage)s stage"
+        "You look at %(window)s; their asset %(asset)s is at the %(stage)s stage"
     ),
     ("yours_window_misses", "no asset"): gettext_lazy(
         "You look at %(window)s; their lead stage is %(stage)s"
     ),
+    ("they_want_other_deal", "asset"): gettext_lazy(
+        "They look for %(wanted)s; your asset %(asset)s is offered for %(offered)s"
+    ),
+    ("they_want_other_deal", "no asset"): gettext_lazy(
+        "They look for %(wanted)s; you offer %(offered)s"
+    ),
+    ("you_want_other_deal", "asset"): gettext_lazy(
+        "You look for %(wanted)s; their asset %(asset)s is offered for %(offered)s"
+    ),
+    ("you_want_other_deal", "no asset"): gettext_lazy(
+        "You look for %(wanted)s; they offer %(offered)s"
+    ),
+    "territory_clash": gettext_lazy(
+        "Rights wanted in %(wanted)s, but %(asset)s is free only in %(free)s"
+    ),
+    "they_invest_elsewhere": gettext_lazy("Their investment focus is not your science"),
+    "you_invest_elsewhere": gettext_lazy("Your investment focus is not their science"),
     ("they_lack_what_you_need", "asset"): gettext_lazy(
         "They do not offer what your asset %(asset)s (%(stage)s) needs next: %(services)s"
     ),
@@ -169,21 +177,91 @@ MISSING = {
     ("you_lack_what_they_need", "no asset"): gettext_lazy(
         "You do not offer what their %(stage)s programme needs next: %(services)s"
     ),
+    "you_not_asking_services": gettext_lazy("You do not say you are looking for service providers"),
+    "they_not_asking_services": gettext_lazy(
+        "They do not say they are looking for service providers"
+    ),
+    "off_your_intents": gettext_lazy("You came for %(intents)s; they would be %(role)s"),
+    "off_their_intents": gettext_lazy("They came for %(intents)s; you would be %(role)s"),
+    "lowered_by_your_feedback": gettext_lazy(
+        "Ranked lower: you turned down %(partners)s as outside your focus"
+    ),
+    "lowered_by_their_feedback": gettext_lazy(
+        "Ranked lower: they turned down a partner like you as outside their focus"
+    ),
     "not_cross_border": gettext_lazy("Not a Korea–Japan pair"),
     "nothing_in_common": gettext_lazy(
-        "Nothing in common yet: no shared science, deal or needed service"
+        "Nothing fits yet: no interest takes what the other offers, no investment, service "
+        "or support one seeks and the other gives"
     ),
-    "nothing_for_you": gettext_lazy("Nothing they state meets what you look for"),
-    "nothing_for_them": gettext_lazy("Nothing you state meets what they look for"),
+}
+
+UNKNOWN = {
+    "theirs_window_unknown": gettext_lazy("They state no stage window"),
+    "yours_window_unknown": gettext_lazy("You state no stage window"),
+    ("stage_unknown", "asset"): gettext_lazy("The stage of %(asset)s is not stated"),
+    ("stage_unknown", "no asset"): gettext_lazy("The stage of the programme is not stated"),
+    "their_interest_implied": gettext_lazy(
+        "They have not stated what they look for: read from their focus areas"
+    ),
+    "your_interest_implied": gettext_lazy(
+        "You have not stated what you look for: read from your focus areas"
+    ),
+    "their_sectors_unknown": gettext_lazy("Their investment sectors are not stated"),
+    "your_sectors_unknown": gettext_lazy("Your investment sectors are not stated"),
+    "fund_sectors_unknown": gettext_lazy("Whether the two funds share a sector is not stated"),
+    "fund_country_unknown": gettext_lazy("Whether the fund of funds backs this fund's country is not stated"),
+    "their_coverage_unknown": gettext_lazy(
+        "They list %(services)s but not for which modalities"
+    ),
+    "your_coverage_unknown": gettext_lazy("You list %(services)s but not for which modalities"),
+    "their_intents_unknown": gettext_lazy("They have not said what they come to partnering for"),
+}
+
+FLAGS = {
+    "they_compete": gettext_lazy(
+        "Competing platform: they own a platform of the same class (%(platform)s) as your "
+        "%(asset)s"
+    ),
+    "you_compete": gettext_lazy(
+        "Competing platform: you own a platform of the same class (%(platform)s) as their "
+        "%(asset)s"
+    ),
+    "they_left": gettext_lazy("They stopped work on %(subject)s (%(since)s)"),
+    "you_left": gettext_lazy("You stopped work on %(subject)s (%(since)s)"),
+}
+
+BLOCKED = {
+    "existing_relationship": gettext_lazy("Already working together since %(since)s: %(kinds)s"),
+    "you_not_interested": gettext_lazy("You marked them not interested"),
+    "they_not_interested": gettext_lazy("They marked you not interested"),
+    "funds_not_companies_theirs": gettext_lazy("They invest in funds, not in companies"),
+    "funds_not_companies_yours": gettext_lazy("You invest in funds, not in companies"),
+    "sector_not_bio_theirs": gettext_lazy("Their stated sectors do not include life sciences"),
+    "sector_not_bio_yours": gettext_lazy("Your stated sectors do not include life sciences"),
+    "country_outside_mandate_theirs": gettext_lazy("They invest only in %(countries)s"),
+    "country_outside_mandate_yours": gettext_lazy("You invest only in %(countries)s"),
+    "they_left_all": gettext_lazy(
+        "They stopped work on %(subjects)s (%(since)s), which is all you offer"
+    ),
+    "you_left_all": gettext_lazy(
+        "You stopped work on %(subjects)s (%(since)s), which is all they offer"
+    ),
+    **FLAGS,
 }
 
 
-# Sentence templates already translated, by (language, table, variant).
-_translated: dict[tuple, str] = {}
+def role_label(role: str) -> str:
+    return str(ROLE_LABELS.get(role, role))
 
 
 def stage_name(code: str) -> str:
     return str(STAGE_IN_SENTENCE.get(code, code))
+
+
+def month(iso: str) -> str:
+    """A date as year and month: precise enough for when a fact became true."""
+    return iso[:7]
 
 
 def _in_sentence(name: str, language: str) -> str:
@@ -216,38 +294,26 @@ def join(items: Sequence[str]) -> str:
     return _("%(items)s and %(last)s") % {"items": head, "last": items[-1]}
 
 
-def window_text(window: Sequence[str]) -> str:
+def window_text(first: str, last: str) -> str:
     """A stage window in words: 'phase 1 – phase 3', 'phase 1 and later', 'up to phase 2'."""
-    ranks = [ladder.STAGE_RANK[s] for s in window if s in ladder.STAGE_RANK]
-    if not ranks:
-        return ""
-    names = [stage_name(ladder.STAGE_ORDER[r]) for r in ranks]
-    if ranks != list(range(ranks[0], ranks[-1] + 1)):
-        return join(names)
-    if len(ranks) == 1:
-        return names[0]
-    if ranks[-1] == len(ladder.STAGE_ORDER) - 1:
-        return _("%(first)s and later") % {"first": names[0]}
-    if ranks[0] == 0:
-        return _("up to %(last)s") % {"last": names[-1]}
-    return _("%(first)s – %(last)s") % {"first": names[0], "last": names[-1]}
-
-
-# Reasons that only say nothing speaks against a pair: listed, never among the strongest.
-NEUTRAL_CODES = frozenset(
-    {
-        "they_name_no_modality",
-        "you_name_no_modality",
-        "they_name_no_area",
-        "you_name_no_area",
-    }
-)
+    if first and last:
+        if first == last:
+            return stage_name(first)
+        if last == ladder.STAGE_ORDER[-1]:
+            return _("%(first)s and later") % {"first": stage_name(first)}
+        if first == ladder.STAGE_ORDER[0]:
+            return _("up to %(last)s") % {"last": stage_name(last)}
+        return _("%(first)s – %(last)s") % {"first": stage_name(first), "last": stage_name(last)}
+    if first:
+        return _("%(first)s and later") % {"first": stage_name(first)}
+    if last:
+        return _("up to %(last)s") % {"last": stage_name(last)}
+    return ""
 
 
 class Renderer:
-    """Turns the reasons of one match into sentences, with names from the index in the
-    active language. `via_asset` is the match's ("yours" | "theirs", asset name), if any:
-    when the match is through an asset, "you name no modality" is about that asset."""
+    """Turns the lines of one explanation into sentences, with names from the index in the
+    active language."""
 
     def __init__(self, index: MatchIndex, via_asset: tuple[str, str] | None = None):
         self.index = index
@@ -269,79 +335,111 @@ class Renderer:
             found.append(_in_sentence(names.get(self.language), self.language) if names else slug)
         return listing(found) if after_colon else join(found)
 
-    def _narrower(self, narrow: str, broad: str) -> bool:
-        parent, seen = self.index.taxonomy.parents.get(narrow), set()
-        while parent and parent not in seen:
-            if parent == broad:
-                return True
-            seen.add(parent)
-            parent = self.index.taxonomy.parents.get(parent)
-        return False
+    def interest(self, modalities: Sequence[str], areas: Sequence[str]) -> str:
+        if modalities and areas:
+            return _("%(modalities)s in %(areas)s") % {
+                "modalities": self.areas(modalities),
+                "areas": self.areas(areas),
+            }
+        if modalities:
+            return _("%(modalities)s in any area") % {"modalities": self.areas(modalities)}
+        if areas:
+            return _("any modality in %(areas)s") % {"areas": self.areas(areas)}
+        return str(_("any modality in any area"))
 
-    def _values(self, p: Mapping[str, object], shared: bool = False) -> dict[str, str]:
+    def science(self, modalities: Sequence[str], areas: Sequence[str]) -> str:
+        names = [self.area(s) for s in (*modalities, *areas)]
+        return listing(names)
+
+    def _labels(self, choices, codes) -> str:
+        labels = dict(choices)
+        return join([_in_sentence(str(labels.get(c, c)), self.language) for c in codes])
+
+    def _values(self, p: Mapping[str, object]) -> dict[str, str]:
+        from kbio.directory.models import Intent, Relationship
+        from kbio.directory.partnering import Sector
+
         values: dict[str, str] = {}
-        if "deals" in p:
-            values["deals"] = self.deals(p["deals"], after_colon=not shared)
-        if "areas" in p:
-            values["areas"] = self.areas(p["areas"], after_colon=not shared)
+        if "interest" in p or "item_modalities" in p:
+            values["interest"] = self.interest(p.get("modalities", []), p.get("areas", []))
+            values["item"] = self.science(p.get("item_modalities", []), p.get("item_areas", []))
+        for key in ("deals", "wanted", "offered"):
+            if key in p:
+                values[key] = self.deals(p[key])
         if "services" in p:
             values["services"] = self.areas(p["services"], after_colon=True)
-        for key in ("yours", "theirs"):
-            if key in p:
-                values[key] = self.area(p[key])
-        if "window" in p:
-            values["window"] = window_text(p["window"])
+        if "from" in p or "to" in p:
+            values["window"] = window_text(p.get("from", ""), p.get("to", ""))
         if "stage" in p:
-            values["stage"] = stage_name(p["stage"])
-        if p.get("asset"):
-            values["asset"] = str(p["asset"])
+            values["stage"] = stage_name(p["stage"]) if p["stage"] else ""
+        values["asset"] = str(p.get("asset") or (self.via_asset[1] if self.via_asset else ""))
+        if "sectors" in p:
+            values["sectors"] = self._labels(Sector.choices, p["sectors"]) or _("life sciences")
+        if "modalities" in p and "science" not in values:
+            values["science"] = self.areas([*p.get("modalities", []), *p.get("areas", [])])
+        if "intents" in p:
+            values["intents"] = self._labels(Intent.choices, p["intents"])
+        if "role" in p:
+            values["role"] = str(ROLE_IN_SENTENCE.get(p["role"], p["role"]))
+        if "partners" in p:
+            values["partners"] = join([self.index.info[k].name for k in p["partners"] if k in self.index.info])
+        if "since" in p:
+            values["since"] = month(str(p["since"]))
+        if "kinds" in p:
+            values["kinds"] = self._labels(Relationship.Kind.choices, p["kinds"])
+        if "subject" in p:
+            values["subject"] = self._subject(p["subject"])
+        if "subjects" in p:
+            values["subjects"] = join([self._subject(s) for s in p["subjects"]])
+        if "platform" in p:
+            values["platform"] = str(p["platform"])
+        if "countries" in p:
+            from django_countries import countries
+
+            values["countries"] = join([str(countries.name(c) or c) for c in p["countries"]])
+        if "wanted" in p and "free" in p:
+            from kbio.directory.models import Territory
+
+            values["wanted"] = self._labels(Territory.choices, p["wanted"])
+            values["free"] = self._labels(Territory.choices, p["free"])
         return values
 
-    def _variant(self, reason: Reason) -> tuple[str, ...] | str:
-        p, code = reason.params, reason.code
-        if (
-            code in NEUTRAL_CODES
-            and self.via_asset
-            and code.startswith("you_" if self.via_asset[0] == "yours" else "they_")
-        ):
-            return code, "asset"
-        if code == "related_focus":
-            narrower = self._narrower(p["yours"], p["theirs"])
-            return code, "yours narrower" if narrower else "theirs narrower"
-        asset = "asset" if p.get("asset") else "no asset"
-        if code.endswith(("_window_fits", "_window_near")):
-            return code, "lead" if p.get("asset") and p.get("lead") else asset
-        if code.endswith(("_window_misses", "_what_you_need", "_what_they_need")):
-            return code, asset
-        return code
+    def _subject(self, slug: str) -> str:
+        if slug in self.index.area_names:
+            return self.area(slug)
+        return self.deals([slug])
 
-    def _render(self, templates, reason: Reason, shared: bool = False) -> str:
-        key = (self.language, id(templates), self._variant(reason))
-        template = _translated.get(key)
+    def _variant(self, line: Line, table) -> str | tuple[str, str]:
+        if line.code in table:
+            return line.code
+        return line.code, "asset" if line.params.get("asset") else "no asset"
+
+    def _render(self, table, line: Line) -> str:
+        template = table.get(self._variant(line, table))
         if template is None:
-            lazy = templates.get(key[2])
-            if lazy is None:
-                return reason.code
-            template = _translated[key] = str(lazy)
-        values = self._values(reason.params, shared)
-        if self.via_asset and "asset" not in values:
-            values["asset"] = self.via_asset[1]
-        return template % values
+            return line.code
+        return str(template) % self._values(line.params)
 
-    def reason(self, reason: Reason) -> str:
-        shared = reason.code in ("shared_modality", "shared_area", "both_seek")
-        return self._render(REASONS, reason, shared)
+    def reason(self, line: Line) -> str:
+        return self._render(REASONS, line)
 
-    def missing(self, reason: Reason) -> str:
-        return self._render(MISSING, reason)
+    def missing(self, line: Line) -> str:
+        return self._render(MISSING, line)
+
+    def unknown(self, line: Line) -> str:
+        return self._render(UNKNOWN, line)
+
+    def flag(self, line: Line) -> str:
+        return self._render(FLAGS, line)
+
+    def blocked(self, line: Line) -> str:
+        return self._render(BLOCKED, line)
 
 
-def rounded_points(reasons: Sequence[Reason], total: int) -> list[int]:
+def rounded_points(points: Sequence[float], total: int) -> list[int]:
     """Whole points per reason that add up to the rounded score (largest remainder)."""
-    floors = [int(r.points) for r in reasons]
-    by_remainder = sorted(
-        range(len(reasons)), key=lambda i: reasons[i].points - floors[i], reverse=True
-    )
+    floors = [int(p) for p in points]
+    by_remainder = sorted(range(len(points)), key=lambda i: points[i] - floors[i], reverse=True)
     for i in by_remainder[: max(0, total - sum(floors))]:
         floors[i] += 1
     return floors

@@ -1,5 +1,5 @@
-"""Suggestions as a page or the command line shows them: ranked with the index, explained
-with the score module, worded in the active language."""
+"""Suggestions as a page or the command line shows them: ranked and explained by the engine,
+worded in the active language."""
 
 from __future__ import annotations
 
@@ -7,91 +7,148 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from kbio.lib.scoring import Match, OrgData, Weights
-
+from . import engine as e
 from .index import AssetInfo, MatchIndex, OrgInfo
-from .reasons import NEUTRAL_CODES, Renderer, rounded_points
+from .reasons import Renderer, role_label, rounded_points
 
 
 @dataclass(frozen=True)
-class Line:
+class Text:
     code: str
     text: str
     points: int
-
-    @property
-    def neutral(self) -> bool:
-        """It only says that nothing speaks against the pair."""
-        return self.code in NEUTRAL_CODES
-
-
-@dataclass(frozen=True)
-class AssetFit:
-    name: str
-    score: int
 
 
 @dataclass(frozen=True)
 class Suggestion:
     org: OrgInfo
     score: int
-    reasons: list[Line]  # strongest first; the points add up to the score
-    missing: list[Line]  # biggest loss first
-    via_asset: tuple[str, str] | None  # ("yours" | "theirs", asset name) when an asset fits best
-    your_assets: list[AssetFit]  # the viewer's assets that fit this partner
-    their_assets: list[AssetFit]  # the partner's assets that fit the viewer
+    role: str | None  # what the partner is for the viewer: licensee, investor, provider...
+    reasons: list[Text]  # strongest first; the points add up to the score
+    missing: list[Text]  # biggest loss first
+    unknown: list[Text]  # what is not stated (what it costs, when it costs)
+    flags: list[Text]  # facts to see before the meeting: a competing platform, an exit
+    via_asset: tuple[str, str] | None  # ("yours" | "theirs", asset name)
+    blocked: Text | None = None  # why it is not suggested, when it is not
 
     @property
-    def strongest(self) -> list[Line]:
-        """The three strongest reasons that say something positive."""
-        return [line for line in self.reasons if not line.neutral][:3]
+    def strongest(self) -> list[Text]:
+        return self.reasons[:3]
+
+    @property
+    def role_label(self) -> str:
+        return role_label(self.role) if self.role else ""
 
 
-def _lines(index: MatchIndex, match: Match) -> tuple[list[Line], list[Line]]:
-    renderer = Renderer(index, match.via_asset)
-    score = round(match.score)
-    points = rounded_points(match.reasons, score)
+def explain(
+    index: MatchIndex,
+    viewer: e.Org,
+    candidate: e.Org,
+    weights: e.Weights,
+    *,
+    item: int | None = None,
+    roles=None,
+) -> Suggestion:
+    engine = index.engine
+    found = engine.explain(index.row(viewer), index.row(candidate), weights, item, roles)
+    renderer = Renderer(index, found.via)
+    score = round(found.score)
+    points = rounded_points([line.points for line in found.reasons], score)
     reasons = [
-        Line(r.code, renderer.reason(r), p)
-        for r, p in zip(match.reasons, points, strict=True)
+        Text(line.code, renderer.reason(line), p)
+        for line, p in zip(found.reasons, points, strict=True)
         if p > 0
     ]
-    missing = [Line(r.code, renderer.missing(r), round(r.points)) for r in match.missing]
-    return reasons, [line for line in missing if line.points > 0]
 
+    def texts(lines, render) -> list[Text]:
+        return [Text(line.code, render(line), round(line.points)) for line in lines]
 
-def explain(index: MatchIndex, viewer: OrgData, candidate: OrgData, weights: Weights) -> Suggestion:
-    match = index.population.scorer.pair(viewer, candidate, weights)
-    reasons, missing = _lines(index, match)
-    fits = {"yours": [], "theirs": []}
-    for side, name, score in match.asset_scores:
-        if round(score) > 0:
-            fits[side].append(AssetFit(name, round(score)))
+    missing = [t for t in texts(found.missing, renderer.missing) if t.points > 0]
+    blocked = None
+    if found.blocked is not None:
+        blocked = Text(found.blocked.code, renderer.blocked(found.blocked), 0)
     return Suggestion(
         org=index.info[candidate.key],
-        score=round(match.score),
+        score=score,
+        role=found.role,
         reasons=reasons,
         missing=missing,
-        via_asset=match.via_asset,
-        your_assets=fits["yours"],
-        their_assets=fits["theirs"],
+        unknown=texts(found.unknown, renderer.unknown),
+        flags=texts(found.flags, renderer.flag),
+        via_asset=found.via,
+        blocked=blocked,
     )
 
 
 def ranked(
     index: MatchIndex,
-    viewer: OrgData,
-    weights: Weights,
+    viewer: e.Org,
+    weights: e.Weights,
     *,
     candidates: np.ndarray | None = None,
     minimum: int | None = None,
     limit: int | None = None,
-) -> list[tuple[OrgData, float]]:
+    item: int | None = None,
+    roles=None,
+) -> list[tuple[e.Org, float]]:
     """Every suggestion for the viewer among `candidates` (a mask from
     `MatchIndex.candidates`), best first."""
     # Scores show rounded; "at least 60" keeps what shows as 60.
     floor = max(0.0, (minimum or 0) - 0.5)
-    return index.population.top(viewer, weights, limit=limit, candidates=candidates, minimum=floor)
+    found = index.engine.top(
+        index.row(viewer),
+        weights,
+        limit=limit,
+        candidates=candidates,
+        minimum=floor,
+        item=item,
+        roles=roles,
+    )
+    return [(index.orgs[row], score) for row, score in found]
+
+
+@dataclass(frozen=True)
+class Related:
+    org: OrgInfo
+    kinds: list[str]  # relationship kinds, as labels
+    since: str  # ISO date of the earliest
+
+
+def already_related(index: MatchIndex, viewer: e.Org) -> list[Related]:
+    """Organizations the viewer already works with: shown as such, never as new partners."""
+    from kbio.directory.models import Relationship
+
+    labels = dict(Relationship.Kind.choices)
+    found = []
+    for row, relationships in index.engine.related(index.row(viewer)):
+        kinds = sorted({str(labels.get(r.kind, r.kind)) for r in relationships})
+        since = min(r.since for r in relationships)
+        found.append(Related(index.info[index.orgs[row].key], kinds, since))
+    return found
+
+
+def left_out(
+    index: MatchIndex, viewer: e.Org, weights: e.Weights, *, limit: int = 5
+) -> list[Suggestion]:
+    """Organizations a stated fact rules out as partners (an exit from the modality, a fund
+    that invests only in funds, a competing platform...), with the fact; at most `limit`."""
+    engine = index.engine
+    v = index.row(viewer)
+    related = {row for row, _ in engine.related(v)}
+    found = []
+    for row, org in enumerate(index.orgs):
+        if row == v or row in related or len(found) >= limit:
+            continue
+        if index.orgs[v].kind == org.kind and not weights.include_same_kind:
+            continue
+        line = engine.blocked(v, row, weights)
+        if line is not None and line.code not in ("you_not_interested", "they_not_interested"):
+            found.append(explain(index, viewer, org, weights))
+    return found
+
+
+def not_interested(index: MatchIndex, viewer: e.Org) -> list[OrgInfo]:
+    return [index.info[index.orgs[row].key] for row in index.engine.not_interested(index.row(viewer))]
 
 
 @dataclass(frozen=True)
@@ -110,25 +167,28 @@ class AssetPartners:
 
 def asset_partners(
     index: MatchIndex,
-    viewer: OrgData,
-    weights: Weights,
+    viewer: e.Org,
+    weights: e.Weights,
     *,
     candidates: np.ndarray | None = None,
     limit: int = 5,
 ) -> list[AssetPartners]:
-    """For each open asset of the viewer, the partners that fit it best, with their two
+    """For each open asset of the viewer, the partners that would take it on, with their two
     strongest reasons."""
+    engine = index.engine
+    v = index.row(viewer)
     infos = {info.key: info for info in index.assets.get(viewer.key, [])}
     found = []
-    for asset in viewer.open_assets:
+    for item in engine.items_of(v):
+        asset = engine.t.items[item].asset
         partners = []
-        for candidate, _score in index.population.top(
-            viewer, weights, limit=limit, candidates=candidates, asset=asset
+        for candidate, _score in ranked(
+            index, viewer, weights, candidates=candidates, limit=limit, item=item
         ):
-            match = index.population.scorer.asset(viewer, asset, candidate, weights)
-            reasons, _missing = _lines(index, match)
-            top = [line.text for line in reasons if not line.neutral][:2]
-            partners.append(AssetPartner(index.info[candidate.key], round(match.score), top))
+            row = explain(index, viewer, candidate, weights, item=item)
+            partners.append(
+                AssetPartner(row.org, row.score, [line.text for line in row.reasons][:2])
+            )
         modality = index.area_names[asset.modality].get()
         found.append(AssetPartners(infos[asset.key], modality, partners))
     return found

@@ -10,4 +10,14 @@ urlpatterns = [
         views.organization_matches,
         name="organization_matches",
     ),
+    path(
+        "organizations/<slug:slug>/matches/not-interested/",
+        views.not_interested,
+        name="not_interested",
+    ),
+    path(
+        "organizations/<slug:slug>/matches/interested-again/",
+        views.interested_again,
+        name="interested_again",
+    ),
 ]

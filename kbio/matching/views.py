@@ -1,19 +1,28 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.views.decorators.http import require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
 
 from kbio.accounts.access import organization_of
+from kbio.directory.models import Organization
 from kbio.events.openings import request_openings
 
-from .forms import MatchFilterForm
+from .forms import MatchFilterForm, NotInterestedForm
 from .index import current_index
-from .models import MatchingProfile
-from .suggestions import asset_partners, explain, ranked
+from .models import FeedbackReason, MatchingProfile
+from .reasons import role_label
+from .services import suggestion_feedback_record, suggestion_feedback_withdraw
+from .suggestions import already_related, asset_partners, explain, left_out, not_interested
+from .suggestions import ranked as ranked_suggestions
 
-# Each row carries its reasons, fitting assets and gaps: ten make a readable page.
+# Each row carries its reasons, gaps and unknowns: ten make a readable page.
 PER_PAGE = 10
+# Partners shown for each of the viewer's intents at the top of the page.
+PER_INTENT = 3
 
 
 def _profile_url(slug: str) -> str | None:
@@ -24,14 +33,19 @@ def _profile_url(slug: str) -> str | None:
         return None
 
 
+def _own(request: HttpRequest, organization_key: int) -> bool:
+    """Is the logged-in user a delegate of this organization?"""
+    if not request.user.is_authenticated:
+        return False
+    mine = organization_of(request)
+    return mine is not None and mine.pk == organization_key
+
+
 def _openings(request: HttpRequest, page_organization: int, partner_ids: list[int]):
     """Request buttons, only when participants look at their own organization's suggestions."""
-    if not request.user.is_authenticated:
+    if not _own(request, page_organization):
         return {}
-    mine = organization_of(request)
-    if mine is None or mine.pk != page_organization:
-        return {}
-    return request_openings(mine, partner_ids)
+    return request_openings(organization_of(request), partner_ids)
 
 
 @require_safe
@@ -39,17 +53,21 @@ def organization_matches(request: HttpRequest, slug: str) -> HttpResponse:
     """Ranked partner suggestions for one organization, with the reasons behind each.
 
     Public like the directory: it reads only what profiles show to everyone (no contacts, no
-    confidential asset details)."""
+    confidential asset details). Its own delegates also see request buttons and can mark a
+    suggestion "not interested"."""
     index = current_index()
     viewer = index.by_slug.get(slug)
     if viewer is None:
         raise Http404("No active organization with this slug.")
+    own = _own(request, viewer.key)
     form = MatchFilterForm(request.GET or None, index=index)
     context = {
         "organization": index.info[viewer.key],
         "assets": index.assets.get(viewer.key, []),
         "profile_url": _profile_url(slug),
         "form": form,
+        "own": own,
+        "reasons": FeedbackReason.choices,
     }
     if form.is_bound and not form.is_valid():
         return render(request, "matching/organization_matches.html", context, status=400)
@@ -60,16 +78,88 @@ def organization_matches(request: HttpRequest, slug: str) -> HttpResponse:
         area=filters.get("area", ""),
     )
     weights = MatchingProfile.objects.weights()
-    suggestions = ranked(
-        index, viewer, weights, candidates=candidates, minimum=filters.get("min_score")
+    role = filters.get("role") or None
+    roles = [role] if role else None
+    suggestions = ranked_suggestions(
+        index, viewer, weights, candidates=candidates, minimum=filters.get("min_score"), roles=roles
     )
     page = Paginator(suggestions, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [explain(index, viewer, candidate, weights) for candidate, _ in page]
+    rows = [explain(index, viewer, candidate, weights, roles=roles) for candidate, _ in page]
     openings = _openings(request, viewer.key, [row.org.key for row in rows])
+    filtered = any(filters.get(name) not in (None, "") for name in form.fields)
     context.update(
         page=page,
         rows=[(row, _profile_url(row.org.slug), openings.get(row.org.key, [])) for row in rows],
+        intents=[] if filtered else _by_intent(index, viewer, weights),
+        related=already_related(index, viewer),
+        left_out=left_out(index, viewer, weights) if not filtered else [],
+        marked=not_interested(index, viewer) if own else [],
         asset_sections=asset_partners(index, viewer, weights, candidates=candidates),
-        filtered=any(filters.get(name) not in (None, "") for name in form.fields),
+        filtered=filtered,
     )
     return render(request, "matching/organization_matches.html", context)
+
+
+def _by_intent(index, viewer, weights) -> list[dict]:
+    """For each thing the viewer came for, its best partners in the roles that serve it."""
+    from kbio.directory.models import Intent
+
+    groups = []
+    for intent, roles in index.engine.role_groups(index.row(viewer)):
+        found = ranked_suggestions(index, viewer, weights, roles=roles, limit=PER_INTENT)
+        rows = [explain(index, viewer, candidate, weights, roles=roles) for candidate, _ in found]
+        groups.append(
+            {
+                "intent": Intent(intent).label,
+                "rows": rows,
+                "role": roles[0] if len(roles) == 1 else "",
+                "role_label": role_label(roles[0]) if len(roles) == 1 else "",
+            }
+        )
+    return groups
+
+
+def _own_or_404(request: HttpRequest, slug: str) -> Organization:
+    mine = organization_of(request)
+    if mine is None or mine.slug != slug:
+        raise Http404("Only the organization's own delegates can do this.")
+    return mine
+
+
+@login_required
+@require_POST
+def not_interested(request: HttpRequest, slug: str) -> HttpResponse:
+    """A delegate marks a suggested partner "not interested"."""
+    organization = _own_or_404(request, slug)
+    url = reverse("matching:organization_matches", args=[slug])
+    form = NotInterestedForm(request.POST)
+    partner = None
+    if form.is_valid():
+        partner = Organization.objects.filter(slug=form.cleaned_data["partner"]).first()
+    if partner is None or partner.pk == organization.pk:
+        messages.error(request, _("Choose a partner and a reason."))
+        return redirect(url)
+    suggestion_feedback_record(
+        organization=organization,
+        partner=partner,
+        reason=form.cleaned_data["reason"],
+        user=request.user,
+    )
+    messages.success(
+        request,
+        _("%(name)s will not be suggested again. You can undo this at the end of the page.")
+        % {"name": partner.name},
+    )
+    return redirect(url)
+
+
+@login_required
+@require_POST
+def interested_again(request: HttpRequest, slug: str) -> HttpResponse:
+    """Undo "not interested"."""
+    organization = _own_or_404(request, slug)
+    partner = Organization.objects.filter(slug=request.POST.get("partner", "")[:80]).first()
+    if partner is not None:
+        suggestion_feedback_withdraw(organization=organization, partner=partner)
+        messages.success(request, _("%(name)s can be suggested again.") % {"name": partner.name})
+    return redirect(reverse("matching:organization_matches", args=[slug]))

@@ -69,14 +69,11 @@ class Command(BaseCommand):
                 "kind": row.org.kind,
                 "country": row.org.country,
                 "score": row.score,
-                "reasons": [
-                    {"code": line.code, "text": line.text, "points": line.points}
-                    for line in row.reasons
-                ],
-                "missing": [
-                    {"code": line.code, "text": line.text, "points": line.points}
-                    for line in row.missing
-                ],
+                "role": row.role,
+                "reasons": _lines(row.reasons),
+                "missing": _lines(row.missing),
+                "unknown": _lines(row.unknown),
+                "flags": _lines(row.flags),
             }
             for row in rows
         ]
@@ -92,17 +89,20 @@ class Command(BaseCommand):
         for number, row in enumerate(rows, 1):
             self.stdout.write(
                 f"\n{number:2}. {row.score:3}  {row.org} · {row.org.kind_label} · "
-                f"{row.org.country_name}"
+                f"{row.org.country_name} · {row.role_label}"
             )
+            for line in row.flags:
+                self.stdout.write(f"         ! {line.text}")
             for line in row.strongest:
                 self.stdout.write(f"         + {line.text} ({line.points})")
             for line in row.missing[:2]:
                 self.stdout.write(f"         − {line.text} (−{line.points})")
-            fits = row.your_assets or row.their_assets
-            if fits:
-                whose = "your" if row.your_assets else "their"
-                listed = ", ".join(f"{fit.name} ({fit.score})" for fit in fits[:3])
-                self.stdout.write(f"         {whose} assets that fit: {listed}")
+            for line in row.unknown[:2]:
+                self.stdout.write(f"         ? {line.text}")
+
+
+def _lines(lines) -> list[dict]:
+    return [{"code": line.code, "text": line.text, "points": line.points} for line in lines]
 
 
 def json_dumps(data) -> str:

@@ -1,0 +1,230 @@
+"""The fits: how well one side's offer meets the other side's want, for arrays of pairs.
+
+Every function takes index arrays of equal length (the pairs to judge) and returns the value
+of each pair (0–1) with the parts it is made of. Ranking one organization, ranking everyone,
+and explaining one pair all call these same functions; only the pairs differ.
+
+The roles a partner can play, and the fit behind each:
+
+* licensing, co-development, research: `license` — an interest of the taker (modalities ×
+  areas × stage window × deals) against an item of the giver (an open asset or a platform);
+* investment: `invest` — the investor's mandate (direct, sectors, countries, stage window,
+  science) against a company that seeks investment; `fund` — a fund of funds and a fund;
+* services: `serve` — the provider's capabilities, per modality, against what the next
+  milestone of the client's own programmes needs;
+* support: `support` — grants, lab space, market entry and the like, offered and sought.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model import Weights
+from .tables import UNKNOWN, Tables
+
+# Credit for a stage inside a window, one step outside it, two steps outside.
+STAGE_CREDIT = np.array([1.0, 0.5, 0.25, 0.0])
+# An interest read from a profile rather than stated counts for less.
+IMPLIED = 0.75
+# Rights offered and wanted in different territories.
+TERRITORY_CLASH = 0.75
+# A client that does not say it is looking for services.
+UNASKED_SERVICES = 0.6
+# Needed-service weight at which a provider scores full marks (e.g. GLP toxicology,
+# pharmacology and bioanalysis for a preclinical asset).
+SERVICE_SATURATION = 2.5
+
+_ZERO = np.uint64(0)
+
+
+def stage_credit(stage: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Credit of stages against windows (0 where either is unknown)."""
+    known = ((low != UNKNOWN) | (high != UNKNOWN)) & (stage != UNKNOWN)
+    first = np.where(low != UNKNOWN, low, 0)
+    last = np.where(high != UNKNOWN, high, 99)
+    distance = np.maximum(0, np.maximum(first - stage, stage - last))
+    return np.where(known, STAGE_CREDIT[np.minimum(distance, 3)], 0.0)
+
+
+def stage_distance(stage: int, low: int, high: int) -> int:
+    first = low if low != UNKNOWN else 0
+    last = high if high != UNKNOWN else 99
+    return max(0, first - stage, stage - last)
+
+
+def _all_in(masks: np.ndarray, within: np.ndarray) -> np.ndarray:
+    """Masks that are not empty and lie wholly within `within`."""
+    return (masks != _ZERO) & ((masks & ~within) == _ZERO)
+
+
+@dataclass
+class LicenseFit:
+    value: np.ndarray
+    modality: np.ndarray  # bool: the item's modality is one the interest takes
+    area: np.ndarray  # bool
+    excluded: np.ndarray  # bool: the taker has left the item's modality or area
+    competitor: np.ndarray  # bool: the taker owns a platform of the item's class
+    stage: np.ndarray  # credit 0–1
+    window_known: np.ndarray  # bool
+    deal: np.ndarray  # bool
+    territory_clash: np.ndarray  # bool
+
+
+def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> LicenseFit:
+    """Interest `interest[k]` (of the taker) against item `item[k]` (of the giver)."""
+    taker = t.int_owner[interest]
+    giver = t.item_owner[item]
+    item_mods, item_areas = t.item_mods[item], t.item_areas[item]
+    modality = t.int_mod_any[interest] | ((item_mods & t.int_mods[interest]) != _ZERO)
+    area = t.int_area_any[interest] | ((item_areas & t.int_areas[interest]) != _ZERO)
+    excluded = _all_in(item_mods, t.excl_mods[taker]) | _all_in(item_areas, t.excl_areas[taker])
+    competitor = (t.item_class[item] & t.classes[taker]) != _ZERO
+    low, high = t.int_low[interest], t.int_high[interest]
+    stage = stage_credit(t.item_stage[item], low, high)
+    window_known = (low != UNKNOWN) | (high != UNKNOWN)
+    deal = (t.item_deals[item] & t.int_deals[interest]) != _ZERO
+    wanted, free = t.int_terr[interest], t.item_rights[item]
+    territory_clash = (wanted != _ZERO) & (free != _ZERO) & ((wanted & free) == _ZERO)
+    fits = modality & area & ~excluded & ~competitor & (taker != giver)
+    total = w.modality + w.therapeutic_area + w.stage + w.deal
+    base = (w.modality + w.therapeutic_area + w.stage * stage + w.deal * deal) / total
+    base = base * np.where(t.int_stated[interest], 1.0, IMPLIED)
+    base = base * np.where(territory_clash, TERRITORY_CLASH, 1.0)
+    return LicenseFit(
+        np.where(fits, base, 0.0),
+        modality,
+        area,
+        excluded,
+        competitor,
+        stage,
+        window_known,
+        deal,
+        territory_clash,
+    )
+
+
+@dataclass
+class InvestFit:
+    value: np.ndarray
+    blocked: np.ndarray  # int8: 0 no, 1 funds only, 2 sector not bio, 3 country outside
+    sector: np.ndarray  # bool: a bio sector mandate
+    stage: np.ndarray
+    window_known: np.ndarray
+    science_applies: np.ndarray
+    science: np.ndarray
+
+
+def invest(t: Tables, investor: np.ndarray, company: np.ndarray, w: Weights) -> InvestFit:
+    """Investor `investor[k]` putting money into company `company[k]`."""
+    vehicle = t.vehicle[investor]
+    bit = np.left_shift(np.uint64(1), (t.country[company] % 64).astype(np.uint64))
+    allowed = t.allowed[investor]
+    country_out = (allowed != _ZERO) & ((allowed & bit) == _ZERO)
+    blocked = np.select(
+        [vehicle == 2, t.bio[investor] == 0, country_out], [1, 2, 3], default=0
+    ).astype(np.int8)
+    takes = (vehicle != 0) & t.seeks_investment[company] & (investor != company)
+    sector = t.bio[investor] == 1
+    low, high = t.inv_low[investor], t.inv_high[investor]
+    stage = stage_credit(t.stage[company], low, high)
+    window_known = (low != UNKNOWN) | (high != UNKNOWN)
+    inv_mods, inv_areas = t.inv_mods[investor], t.inv_areas[investor]
+    science_applies = (inv_mods != _ZERO) | (inv_areas != _ZERO)
+    mods_ok = (inv_mods == _ZERO) | ((t.mods[company] & inv_mods) != _ZERO)
+    areas_ok = (inv_areas == _ZERO) | ((t.areas[company] & inv_areas) != _ZERO)
+    science = mods_ok & areas_ok
+    science_weight = (w.modality + w.therapeutic_area) * science_applies
+    total = w.deal + w.stage + science_weight
+    value = (w.deal * sector + w.stage * stage + science_weight * science) / total
+    return InvestFit(
+        np.where(takes & (blocked == 0), value, 0.0),
+        np.where(takes, blocked, 0).astype(np.int8),
+        sector,
+        stage,
+        window_known,
+        science_applies,
+        science,
+    )
+
+
+@dataclass
+class FundFit:
+    value: np.ndarray
+    sectors: np.ndarray  # bool: the two mandates share a sector
+    country: np.ndarray  # bool: the fund is in, or invests in, a country the other funds
+
+
+def fund(t: Tables, parent: np.ndarray, child: np.ndarray, w: Weights) -> FundFit:
+    """A fund of funds `parent[k]` committing to the fund `child[k]`."""
+    gives = np.isin(t.vehicle[parent], (2, 3))
+    takes = np.isin(t.vehicle[child], (1, 3)) & (parent != child)
+    sectors = (t.sectors[parent] & t.sectors[child]) != _ZERO
+    bit = np.left_shift(np.uint64(1), (t.country[child] % 64).astype(np.uint64))
+    allowed = t.allowed[parent]
+    country = (allowed != _ZERO) & (((allowed & bit) != _ZERO) | ((allowed & t.allowed[child]) != _ZERO))
+    value = (sectors.astype(float) + country) / 2
+    return FundFit(np.where(gives & takes, value, 0.0), sectors, country)
+
+
+@dataclass
+class ServeFit:
+    value: np.ndarray
+    coverage: np.ndarray  # 0–1 before the client's appetite
+    asked: np.ndarray  # bool: the client says it looks for services
+
+
+def serve_many_clients(t: Tables, provider: int, w: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """Coverage (0–1) of every organization's needs by one provider, and the rows."""
+    n = len(t.orgs)
+    if not t.provider[provider] or not len(t.need_owner):
+        return np.zeros(n), np.zeros(n, bool)
+    covered = t.cap_all[provider, t.need_service] | (
+        (t.cap_mods[provider, t.need_service] & t.need_mod) != _ZERO
+    )
+    per_service = np.zeros((n, t.cap_mods.shape[1]))
+    np.maximum.at(per_service, (t.need_owner, t.need_service), t.need_weight * covered)
+    coverage = np.minimum(1.0, per_service.sum(axis=1) / SERVICE_SATURATION)
+    return coverage, t.has_needs.copy()
+
+
+def serve_many_providers(t: Tables, client: int) -> np.ndarray:
+    """Coverage (0–1) of one client's needs by every organization."""
+    n = len(t.orgs)
+    rows = np.flatnonzero(t.need_owner == client)
+    if not len(rows):
+        return np.zeros(n)
+    per_service: dict[int, np.ndarray] = {}
+    for k in rows:
+        s = t.need_service[k]
+        covered = t.cap_all[:, s] | ((t.cap_mods[:, s] & t.need_mod[k]) != _ZERO)
+        value = t.need_weight[k] * covered
+        per_service[s] = np.maximum(per_service.get(s, 0.0), value)
+    total = sum(per_service.values())
+    return np.where(t.provider, np.minimum(1.0, total / SERVICE_SATURATION), 0.0)
+
+
+def serve(t: Tables, provider: np.ndarray, client: np.ndarray, coverage: np.ndarray) -> ServeFit:
+    """Provider `provider[k]` serving client `client[k]`, whose needs it covers by
+    `coverage[k]`."""
+    asked = t.wants_services[client]
+    ok = t.provider[provider] & t.has_needs[client] & (provider != client)
+    value = np.where(ok, coverage * np.where(asked, 1.0, UNASKED_SERVICES), 0.0)
+    return ServeFit(value, np.where(ok, coverage, 0.0), asked)
+
+
+@dataclass
+class SupportFit:
+    value: np.ndarray
+    matched: np.ndarray  # uint64: the support deals offered and sought
+
+
+def support(t: Tables, giver: np.ndarray, seeker: np.ndarray) -> SupportFit:
+    """Supporter `giver[k]` offering what `seeker[k]` seeks (grants only at home)."""
+    matched = t.support_offers[giver] & t.support_seeks[seeker]
+    abroad = t.country[giver] != t.country[seeker]
+    matched = np.where(abroad, matched & ~t.domestic_support, matched)
+    count = np.bitwise_count(matched).astype(np.int64)
+    value = np.where((count > 0) & (giver != seeker), np.minimum(1.0, 0.6 + 0.2 * (count - 1)), 0.0)
+    return SupportFit(value, matched)

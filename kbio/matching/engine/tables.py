@@ -1,0 +1,498 @@
+"""The directory as arrays: one row per organization, per offered item (an asset open to
+partners, or an organization's platform), per interest, per service need.
+
+Slugs become bits of 64-bit masks, one space per vocabulary (modalities, therapeutic areas,
+services, partnership types, territories, intents, countries, platform classes), so that a
+fit of one row against thousands is a few whole-array operations.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from kbio.lib import stages as ladder
+
+from . import model as m
+from .model import Org, Taxonomy
+
+UNKNOWN = -1
+TOP = len(ladder.STAGE_ORDER) - 1
+
+# What the next milestone of an asset at each stage needs from a service provider, with how
+# pressing it is (1 = on the critical path, 0.5 = usually needed).
+_DISCOVERY_NEEDS = {
+    "discovery-screening": 1.0,
+    "pharmacology-efficacy": 1.0,
+    "dmpk-bioanalysis": 0.5,
+}
+_CLINICAL_NEEDS = {
+    "clinical-operations": 1.0,
+    "regulatory-consulting": 1.0,
+    "dmpk-bioanalysis": 0.5,
+}
+STAGE_NEEDS: dict[str, dict[str, float]] = {
+    "discovery": _DISCOVERY_NEEDS,
+    "lead_optimization": _DISCOVERY_NEEDS,
+    "preclinical": {
+        "glp-toxicology": 1.0,
+        "pharmacology-efficacy": 1.0,
+        "dmpk-bioanalysis": 0.5,
+        "regulatory-consulting": 0.5,
+    },
+    "ind_cleared": _CLINICAL_NEEDS,
+    "phase_1": _CLINICAL_NEEDS,
+    "phase_1_2": _CLINICAL_NEEDS,
+    "phase_2": _CLINICAL_NEEDS,
+    "phase_2_3": _CLINICAL_NEEDS,
+    "phase_3": _CLINICAL_NEEDS,
+    "filed": {"regulatory-consulting": 1.0, "market-entry-commercial": 1.0},
+    "approved": {"market-entry-commercial": 1.0, "regulatory-consulting": 0.5},
+}
+# Cell and gene therapies live or die by their manufacturing; biologics need GMP supply.
+# Needed from preclinical on: a discovery programme buys no GMP batches yet.
+_CELL_AND_GENE_NEEDS = {"cmc-manufacturing": 1.0, "materials-media": 0.5}
+_BIOLOGIC_NEEDS = {"cmc-manufacturing": 0.5}
+MODALITY_NEEDS: dict[str, dict[str, float]] = {
+    "ipsc-cell-therapy": _CELL_AND_GENE_NEEDS,
+    "msc-cell-therapy": _CELL_AND_GENE_NEEDS,
+    "immune-cell-therapy": _CELL_AND_GENE_NEEDS,
+    "gene-therapy": _CELL_AND_GENE_NEEDS,
+    "gene-editing": _CELL_AND_GENE_NEEDS,
+    "organoid": _CELL_AND_GENE_NEEDS,
+    "exosome-ev": _CELL_AND_GENE_NEEDS,
+    "antibody": _BIOLOGIC_NEEDS,
+    "adc": _BIOLOGIC_NEEDS,
+    "rna-therapeutics": _BIOLOGIC_NEEDS,
+    "vaccine": _BIOLOGIC_NEEDS,
+}
+_MANUFACTURING_STAGES = frozenset(
+    ladder.STAGE_ORDER[ladder.STAGE_RANK["preclinical"] : ladder.STAGE_RANK["approved"]]
+)
+# Territories that include others.
+_WIDER_TERRITORIES = {
+    "worldwide": ("japan", "korea", "china", "asia", "us", "europe"),
+    "asia": ("japan", "korea", "china"),
+}
+
+
+class Vocab:
+    """Stable bit positions for up to 64 codes."""
+
+    def __init__(self, codes: Iterable[str], what: str):
+        ordered = sorted(set(codes))
+        if len(ordered) > 64:
+            raise ValueError(f"More than 64 {what}: the matching masks hold 64 bits.")
+        self.codes = ordered
+        self.index = {code: i for i, code in enumerate(ordered)}
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    def mask(self, codes: Iterable[str]) -> int:
+        value = 0
+        for code in codes:
+            i = self.index.get(code)
+            if i is not None:
+                value |= 1 << i
+        return value
+
+    def decode(self, value: int) -> list[str]:
+        value = int(value)
+        return [code for i, code in enumerate(self.codes) if value >> i & 1]
+
+
+@dataclass(frozen=True)
+class Need:
+    service: str
+    weight: float
+    modality: str  # "" when the programme names no modality
+    asset: str | None  # None: the organization's lead programme
+    stage: str
+    because: str  # "stage" or "modality"
+
+
+def needs_of(org: Org, taxonomy: Taxonomy) -> list[Need]:
+    """What the next milestone of each programme an organization develops itself needs.
+
+    Only developers (ventures, academic groups) create needs: a pharma's pipeline is its own
+    business, and an asset it has licensed out or hands off is developed by someone else."""
+    if org.kind not in m.DEVELOPER_KINDS:
+        return []
+    found: list[Need] = []
+    own = [a for a in org.assets if a.direction in m.SELF_DEVELOPED and a.stage in STAGE_NEEDS]
+    if own:
+        programmes = [(a.name, a.stage, [a.modality]) for a in own]
+    elif org.lead_stage in STAGE_NEEDS:
+        modalities = sorted(taxonomy.of_kind(org.focus_areas, m.MODALITY)) or [""]
+        programmes = [(None, org.lead_stage, modalities)]
+    else:
+        return []
+    for asset, stage, modalities in programmes:
+        for modality in modalities:
+            for service, weight in STAGE_NEEDS[stage].items():
+                found.append(Need(service, weight, modality, asset, stage, "stage"))
+            if stage in _MANUFACTURING_STAGES:
+                for service, weight in MODALITY_NEEDS.get(modality, {}).items():
+                    found.append(Need(service, weight, modality, asset, stage, "modality"))
+    return found
+
+
+def science(org: Org, taxonomy: Taxonomy) -> tuple[frozenset[str], frozenset[str]]:
+    """The modalities and therapeutic areas an organization works on. A developer's pipeline
+    is its science; a pharma's listed assets may be ones it hands on (Takeda's cell-therapy
+    platform), so only its focus areas count."""
+    slugs = set(org.focus_areas)
+    if org.kind in m.DEVELOPER_KINDS:
+        for asset in org.assets:
+            slugs.add(asset.modality)
+            slugs.update(asset.areas)
+    return taxonomy.of_kind(slugs, m.MODALITY), taxonomy.of_kind(slugs, m.THERAPEUTIC_AREA)
+
+
+def programme_stage(org: Org) -> str:
+    """The stage of the most advanced programme a developer takes forward itself, or of its
+    lead; "" for organizations without one."""
+    ranks = [
+        ladder.STAGE_RANK[a.stage]
+        for a in org.assets
+        if a.direction in m.SELF_DEVELOPED and a.stage in ladder.STAGE_RANK
+    ]
+    if ranks:
+        return ladder.STAGE_ORDER[max(ranks)]
+    if org.kind in m.DEVELOPER_KINDS and org.lead_stage in ladder.STAGE_RANK:
+        return org.lead_stage
+    return ""
+
+
+def window(codes: Iterable[str]) -> tuple[int, int]:
+    """(from, to) ranks of a set of ladder stages; UNKNOWN when none."""
+    ranks = [ladder.STAGE_RANK[c] for c in codes if c in ladder.STAGE_RANK]
+    return (min(ranks), max(ranks)) if ranks else (UNKNOWN, UNKNOWN)
+
+
+def implied_interest(org: Org, taxonomy: Taxonomy) -> m.Interest | None:
+    """What an organization that states no interest but seeks partnering deals looks for,
+    read from its profile: its focus areas, stage window and the deals it seeks. Whatever it
+    does not name is unknown, not "any"."""
+    deals = org.seeks & m.PARTNER_DEALS
+    if not deals or org.kind not in m.TAKER_KINDS:
+        return None
+    modalities, areas = science(org, taxonomy)
+    low, high = window(org.preferred_stages)
+    return m.Interest(
+        label="",
+        modalities=modalities,
+        areas=areas,
+        stage_from=ladder.STAGE_ORDER[low] if low != UNKNOWN else "",
+        stage_to=ladder.STAGE_ORDER[high] if high != UNKNOWN else "",
+        deals=deals,
+        stated=False,
+    )
+
+
+def interests_of(org: Org, taxonomy: Taxonomy) -> tuple[m.Interest, ...]:
+    """The interests an organization in-licenses, co-develops or researches by. An
+    investor's interests say what it invests in and are read by the investment fit."""
+    if org.kind not in m.TAKER_KINDS:
+        return ()
+    if org.interests:
+        # An interest stated only for investment is the investor side's business.
+        return tuple(i for i in org.interests if not i.deals or i.deals & m.PARTNER_DEALS)
+    implied = implied_interest(org, taxonomy)
+    return (implied,) if implied else ()
+
+
+@dataclass(frozen=True)
+class Item:
+    """Something a partner can take on: an open asset, or the organization's own platform
+    (its science, for joint research, co-development or a platform licence)."""
+
+    asset: m.Asset | None
+    modalities: frozenset[str]
+    areas: frozenset[str]
+    stage: str
+    deals: frozenset[str]
+
+
+def items_of(org: Org, taxonomy: Taxonomy) -> list[Item]:
+    found = [
+        Item(a, frozenset({a.modality}), a.areas, a.stage, m.DIRECTION_DEALS[a.direction])
+        for a in org.assets
+        if a.is_open
+    ]
+    platform_deals = (org.offers & m.PARTNER_DEALS) | (org.seeks & m.RESEARCH_DEALS)
+    if not found:
+        platform_deals |= org.offers & {"licensing"}
+    elif org.kind == m.PHARMA:
+        platform_deals = frozenset()  # a pharma's science is its interests, not an offer
+    if platform_deals and org.kind != m.INVESTOR:
+        modalities, areas = science(org, taxonomy)
+        if modalities or areas:
+            found.append(Item(None, modalities, areas, programme_stage(org), platform_deals))
+    return found
+
+
+class Tables:
+    """Every organization's rows, ready for whole-array fits."""
+
+    def __init__(self, orgs: Sequence[Org], taxonomy: Taxonomy):
+        self.orgs = list(orgs)
+        self.taxonomy = taxonomy
+        n = len(self.orgs)
+        by_kind: dict[str, list[str]] = {}
+        for slug, kind in taxonomy.kinds.items():
+            by_kind.setdefault(kind, []).append(slug)
+        self.modality = Vocab(by_kind.get(m.MODALITY, ()), "modalities")
+        self.area = Vocab(by_kind.get(m.THERAPEUTIC_AREA, ()), "therapeutic areas")
+        self.service = Vocab(by_kind.get(m.SERVICE, ()), "services")
+        deal_codes = {d for o in self.orgs for d in o.seeks | o.offers}
+        deal_codes |= m.PARTNER_DEALS | m.SERVICE_DEALS | m.SUPPORT_DEALS | {m.INVESTMENT}
+        deal_codes |= {d for o in self.orgs for i in o.interests for d in i.deals}
+        self.deal = Vocab(deal_codes, "partnership types")
+        self.territory = Vocab(
+            ["worldwide", "japan", "korea", "china", "asia", "us", "europe"], "territories"
+        )
+        self.intent = Vocab(m.INTENTS, "intents")
+        self.countries = sorted({o.country for o in self.orgs})
+        self.country_index = {c: i for i, c in enumerate(self.countries)}
+        classes = sorted({a.platform_class for o in self.orgs for a in o.assets if a.platform_class})
+        # More than 64 classes share bits (a rare false "competitor" flag, never a miss).
+        self.class_bit = {c: 1 << (i % 64) for i, c in enumerate(classes)}
+        self._modality_reach = [self._reach(s, self.modality) for s in self.modality.codes]
+        self._area_reach = [self._reach(s, self.area) for s in self.area.codes]
+
+        u64 = np.uint64
+        self.kind_names = sorted({o.kind for o in self.orgs} | {m.INVESTOR})
+        kind_code = {k: i for i, k in enumerate(self.kind_names)}
+        self.kind = np.array([kind_code[o.kind] for o in self.orgs], dtype=np.int16)
+        self.kr_jp = np.array([{"KR": 1, "JP": 2}.get(o.country, 0) for o in self.orgs], np.int8)
+        self.country = np.array([self.country_index[o.country] for o in self.orgs], np.int64)
+        self.intents = np.array([self.intent.mask(o.intents) for o in self.orgs], u64)
+        self.seeks = np.array([self.deal.mask(o.seeks) for o in self.orgs], u64)
+        self.offers = np.array([self.deal.mask(o.offers) for o in self.orgs], u64)
+        self.science = [science(o, taxonomy) for o in self.orgs]
+        self.mods = np.array([self.modality.mask(s[0]) for s in self.science], u64)
+        self.areas = np.array([self.area.mask(s[1]) for s in self.science], u64)
+        self.excl_mods = np.array([self._excluded(o, self.modality) for o in self.orgs], u64)
+        self.excl_areas = np.array([self._excluded(o, self.area) for o in self.orgs], u64)
+        self.classes = np.array(
+            [self._classes(a for a in o.assets if not a.is_open) for o in self.orgs], u64
+        )
+        stage = [programme_stage(o) for o in self.orgs]
+        self.stage = np.array([ladder.STAGE_RANK.get(s, UNKNOWN) for s in stage], np.int16)
+        support = self.deal.mask(m.SUPPORT_DEALS)
+        self.support_offers = self.offers & u64(support)
+        self.support_seeks = self.seeks & u64(support)
+        self.domestic_support = u64(self.deal.mask(m.DOMESTIC_SUPPORT))
+        self._investors(n)
+        self._services(n)
+        self._items()
+        self._interests()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _reach(self, slug: str, vocab: Vocab) -> int:
+        return vocab.mask(self.taxonomy.related(slug))
+
+    def reach(self, value: int, vocab: Vocab) -> int:
+        """A mask and everything broader or narrower than its bits."""
+        related = self._modality_reach if vocab is self.modality else self._area_reach
+        out = 0
+        for i in range(len(vocab)):
+            if value >> i & 1:
+                out |= related[i]
+        return out
+
+    def narrower(self, slugs: Iterable[str], vocab: Vocab) -> int:
+        """A mask of the slugs and everything under them (excluding oncology excludes
+        immuno-oncology, not the reverse)."""
+        found = set()
+        for slug in slugs:
+            for other in vocab.codes:
+                if slug in self._ancestors(other):
+                    found.add(other)
+        return vocab.mask(found)
+
+    def _ancestors(self, slug: str) -> set[str]:
+        found = {slug}
+        parent = self.taxonomy.parents.get(slug)
+        while parent and parent not in found:
+            found.add(parent)
+            parent = self.taxonomy.parents.get(parent)
+        return found
+
+    def _excluded(self, org: Org, vocab: Vocab) -> int:
+        return self.narrower((e.subject for e in org.exclusions), vocab)
+
+    def _classes(self, assets: Iterable[m.Asset]) -> int:
+        value = 0
+        for asset in assets:
+            value |= self.class_bit.get(asset.platform_class, 0)
+        return value
+
+    def territories(self, codes: Iterable[str]) -> int:
+        expanded = set(codes)
+        for code in list(expanded):
+            expanded.update(_WIDER_TERRITORIES.get(code, ()))
+        return self.territory.mask(expanded)
+
+    def _investors(self, n: int) -> None:
+        vehicle = np.zeros(n, np.int8)  # 0 not an investor, 1 direct, 2 fund of funds, 3 both
+        bio = np.full(n, UNKNOWN, np.int8)  # sectors: 1 bio, 0 not bio, -1 not stated
+        sectors = np.zeros(n, np.uint64)
+        allowed = np.zeros(n, np.uint64)  # countries it invests in (0: not limited)
+        low = np.full(n, UNKNOWN, np.int16)
+        high = np.full(n, UNKNOWN, np.int16)
+        inv_mods = np.zeros(n, np.uint64)
+        inv_areas = np.zeros(n, np.uint64)
+        investment = self.deal.mask([m.INVESTMENT])
+        sector_vocab = Vocab(
+            ["life_sciences", "medtech", "digital_health", "ai", "software", "ecommerce"]
+            + ["blockchain", "generalist"],
+            "sectors",
+        )
+        self.sector = sector_vocab
+        for row, org in enumerate(self.orgs):
+            mandate = org.mandate
+            if mandate is not None:
+                vehicle[row] = {m.DIRECT: 1, m.FUND_OF_FUNDS: 2, m.BOTH: 3}.get(mandate.vehicle, 1)
+                if mandate.sectors:
+                    bio[row] = 1 if mandate.sectors & m.BIO_SECTORS else 0
+                    sectors[row] = sector_vocab.mask(mandate.sectors)
+                for country in mandate.countries:
+                    if country in self.country_index:
+                        allowed[row] |= np.uint64(1 << (self.country_index[country] % 64))
+                    else:
+                        allowed[row] |= np.uint64(1 << 63)  # somewhere not in the directory
+            elif int(self.offers[row]) & investment:
+                vehicle[row] = 1
+            if not vehicle[row]:
+                continue
+            stages = set(org.preferred_stages)
+            for interest in org.interests:
+                stages |= set(_ladder_between(interest.stage_from, interest.stage_to))
+                inv_mods[row] |= np.uint64(self.modality.mask(interest.modalities))
+                inv_areas[row] |= np.uint64(self.area.mask(interest.areas))
+            low[row], high[row] = window(stages)
+        self.vehicle, self.bio, self.sectors, self.allowed = vehicle, bio, sectors, allowed
+        self.inv_low, self.inv_high = low, high
+        self.inv_mods = np.array([self.reach(int(v), self.modality) for v in inv_mods], np.uint64)
+        self.inv_areas = np.array([self.reach(int(v), self.area) for v in inv_areas], np.uint64)
+        self.seeks_investment = (self.seeks & np.uint64(investment)) != 0
+
+    def _services(self, n: int) -> None:
+        s = len(self.service)
+        self.cap_mods = np.zeros((n, max(s, 1)), np.uint64)
+        self.cap_all = np.zeros((n, max(s, 1)), bool)
+        self.cap_unknown = np.zeros(n, np.uint64)  # services listed with no capability stated
+        service_deals = self.deal.mask(m.SERVICE_DEALS)
+        self.provider = np.zeros(n, bool)
+        owners, services, modalities, weights, index = [], [], [], [], []
+        self.needs: list[list[Need]] = []
+        for row, org in enumerate(self.orgs):
+            stated = set()
+            for cap in org.capabilities:
+                col = self.service.index.get(cap.service)
+                if col is None:
+                    continue
+                stated.add(cap.service)
+                self.cap_mods[row, col] |= np.uint64(self.modality.mask(cap.modalities))
+                self.cap_all[row, col] |= cap.all_modalities
+            listed = self.taxonomy.of_kind(org.focus_areas, m.SERVICE) - stated
+            self.cap_unknown[row] = np.uint64(self.service.mask(listed))
+            self.provider[row] = bool(org.capabilities or listed) and (
+                org.kind == m.CRO_CDMO or bool(int(self.offers[row]) & service_deals)
+            )
+            found = needs_of(org, self.taxonomy)
+            self.needs.append(found)
+            for i, need in enumerate(found):
+                owners.append(row)
+                services.append(self.service.index.get(need.service, 0))
+                modalities.append(self.modality.mask([need.modality]) if need.modality else 0)
+                weights.append(need.weight if need.service in self.service.index else 0.0)
+                index.append(i)
+        self.need_owner = np.array(owners, np.int64)
+        self.need_service = np.array(services, np.int64)
+        self.need_mod = np.array(modalities, np.uint64)
+        self.need_weight = np.array(weights, np.float64)
+        self.need_index = np.array(index, np.int64)
+        self.has_needs = np.zeros(n, bool)
+        self.has_needs[self.need_owner] = True
+        wants = self.intent.mask(["providers"])
+        self.wants_services = ((self.seeks & np.uint64(service_deals)) != 0) | (
+            (self.intents & np.uint64(wants)) != 0
+        )
+
+    def _items(self) -> None:
+        owner, mods, areas, stage, deals, rights, cls, refs = [], [], [], [], [], [], [], []
+        self.items: list[Item] = []
+        for row, org in enumerate(self.orgs):
+            for item in items_of(org, self.taxonomy):
+                self.items.append(item)
+                owner.append(row)
+                mods.append(self.modality.mask(item.modalities))
+                areas.append(self.area.mask(item.areas))
+                stage.append(ladder.STAGE_RANK.get(item.stage, UNKNOWN))
+                deals.append(self.deal.mask(item.deals))
+                asset = item.asset
+                rights.append(self.territories(asset.rights) if asset else 0)
+                cls.append(self.class_bit.get(asset.platform_class, 0) if asset else 0)
+                refs.append(len(self.items) - 1)
+        self.item_owner = np.array(owner, np.int64)
+        self.item_mods = np.array(mods, np.uint64)
+        self.item_areas = np.array(areas, np.uint64)
+        self.item_stage = np.array(stage, np.int16)
+        self.item_deals = np.array(deals, np.uint64)
+        self.item_rights = np.array(rights, np.uint64)
+        self.item_class = np.array(cls, np.uint64)
+        self.items_by_owner = _groups(self.item_owner, len(self.orgs))
+
+    def _interests(self) -> None:
+        owner, mods, mod_any, areas, area_any, low, high = [], [], [], [], [], [], []
+        deals, terr, stated = [], [], []
+        self.interests: list[m.Interest] = []
+        all_deals = self.deal.mask(m.PARTNER_DEALS)
+        for row, org in enumerate(self.orgs):
+            for interest in interests_of(org, self.taxonomy):
+                self.interests.append(interest)
+                owner.append(row)
+                mod_mask = self.modality.mask(interest.modalities)
+                area_mask = self.area.mask(interest.areas)
+                mods.append(self.reach(mod_mask, self.modality))
+                areas.append(self.reach(area_mask, self.area))
+                mod_any.append(interest.stated and not interest.modalities)
+                area_any.append(interest.stated and not interest.areas)
+                low.append(ladder.STAGE_RANK.get(interest.stage_from, UNKNOWN))
+                high.append(ladder.STAGE_RANK.get(interest.stage_to, UNKNOWN))
+                wanted = self.deal.mask(interest.deals)
+                deals.append(wanted if interest.deals or not interest.stated else all_deals)
+                terr.append(self.territories(interest.territories))
+                stated.append(interest.stated)
+        self.int_owner = np.array(owner, np.int64)
+        self.int_mods = np.array(mods, np.uint64)  # with broader and narrower areas
+        self.int_mod_any = np.array(mod_any, bool)
+        self.int_areas = np.array(areas, np.uint64)
+        self.int_area_any = np.array(area_any, bool)
+        self.int_low = np.array(low, np.int16)
+        self.int_high = np.array(high, np.int16)
+        self.int_deals = np.array(deals, np.uint64)
+        self.int_terr = np.array(terr, np.uint64)
+        self.int_stated = np.array(stated, bool)
+        self.interests_by_owner = _groups(self.int_owner, len(self.orgs))
+
+
+def _ladder_between(low: str, high: str) -> list[str]:
+    if not low and not high:
+        return []
+    first = ladder.STAGE_RANK.get(low, 0)
+    last = ladder.STAGE_RANK.get(high, TOP)
+    return list(ladder.STAGE_ORDER[first : last + 1])
+
+
+def _groups(owners: np.ndarray, n: int) -> list[np.ndarray]:
+    """Row indices per owner (owners ascending)."""
+    starts = np.searchsorted(owners, np.arange(n + 1))
+    return [np.arange(starts[i], starts[i + 1]) for i in range(n)]
