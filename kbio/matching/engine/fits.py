@@ -36,6 +36,12 @@ UNASKED_SERVICES = 0.6
 # pharmacology and bioanalysis for a preclinical asset).
 SERVICE_SATURATION = 2.5
 
+# Support (a grant, lab space, market entry) helps, but is rarely what a meeting is for:
+# one matched kind of support is worth less than a partner's fit.
+SUPPORT_FIRST = 0.45
+SUPPORT_MORE = 0.15
+SUPPORT_MOST = 0.75
+
 _ZERO = np.uint64(0)
 
 
@@ -226,5 +232,9 @@ def support(t: Tables, giver: np.ndarray, seeker: np.ndarray) -> SupportFit:
     abroad = t.country[giver] != t.country[seeker]
     matched = np.where(abroad, matched & ~t.domestic_support, matched)
     count = np.bitwise_count(matched).astype(np.int64)
-    value = np.where((count > 0) & (giver != seeker), np.minimum(1.0, 0.6 + 0.2 * (count - 1)), 0.0)
+    value = np.where(
+        (count > 0) & (giver != seeker),
+        np.minimum(SUPPORT_MOST, SUPPORT_FIRST + SUPPORT_MORE * (count - 1)),
+        0.0,
+    )
     return SupportFit(value, matched)

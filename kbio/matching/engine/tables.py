@@ -9,7 +9,7 @@ fit of one row against thousands is a few whole-array operations.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -203,6 +203,20 @@ def interests_of(org: Org, taxonomy: Taxonomy) -> tuple[m.Interest, ...]:
         return tuple(i for i in org.interests if not i.deals or i.deals & m.PARTNER_DEALS)
     implied = implied_interest(org, taxonomy)
     return (implied,) if implied else ()
+
+
+def within_focus(interest: m.Interest, science: tuple[frozenset, frozenset]) -> m.Interest:
+    """A stated interest that names no modality (or area) means the organization's own
+    modalities (areas) when it states any: "oncology" from an ADC company is ADCs in oncology,
+    not any modality in oncology. Only an organization that names none takes any."""
+    modalities, areas = science
+    if not interest.stated:
+        return interest
+    return replace(
+        interest,
+        modalities=interest.modalities or modalities,
+        areas=interest.areas or areas,
+    )
 
 
 @dataclass(frozen=True)
@@ -457,6 +471,7 @@ class Tables:
         all_deals = self.deal.mask(m.PARTNER_DEALS)
         for row, org in enumerate(self.orgs):
             for interest in interests_of(org, self.taxonomy):
+                interest = within_focus(interest, self.science[row])
                 self.interests.append(interest)
                 owner.append(row)
                 mod_mask = self.modality.mask(interest.modalities)
