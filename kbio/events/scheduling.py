@@ -70,8 +70,8 @@ def _priorities(pairs: dict[int, tuple[int, int]]) -> dict[int, float]:
 
     index = current_index()
     weights = MatchingProfile.objects.weights()
-    orgs = index.population.orgs
-    row_of = {org.key: row for row, org in enumerate(orgs)}
+    orgs = index.orgs
+    row_of = index.engine.row_of
     by_viewer: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
     for request_id, (a, b) in pairs.items():
         by_viewer[a].append((request_id, row_of.get(b)))
@@ -83,7 +83,7 @@ def _priorities(pairs: dict[int, tuple[int, int]]) -> dict[int, float]:
             continue
         mask = np.zeros(len(orgs), dtype=bool)
         mask[rows] = True
-        scores = index.population.scores(orgs[viewer_row], weights, candidates=mask)
+        scores = index.engine.scores(viewer_row, weights, candidates=mask)
         for request_id, row in wanted:
             if row is not None:
                 found[request_id] = max(0.0, float(scores[row]))

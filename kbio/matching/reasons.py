@@ -129,6 +129,12 @@ REASONS = {
     ("you_offer_what_they_need", "no asset"): gettext_lazy(
         "You offer what their %(stage)s programme needs next: %(services)s"
     ),
+    ("they_offer_what_you_need", "portfolio"): gettext_lazy(
+        "For your work on %(portfolio)s they offer: %(services)s"
+    ),
+    ("you_offer_what_they_need", "portfolio"): gettext_lazy(
+        "For their work on %(portfolio)s you offer: %(services)s"
+    ),
     # Support.
     "they_offer_support": gettext_lazy("They offer the support you seek: %(deals)s"),
     "you_offer_support": gettext_lazy("You offer the support they seek: %(deals)s"),
@@ -176,6 +182,12 @@ MISSING = {
     ),
     ("you_lack_what_they_need", "no asset"): gettext_lazy(
         "You do not offer what their %(stage)s programme needs next: %(services)s"
+    ),
+    ("they_lack_what_you_need", "portfolio"): gettext_lazy(
+        "Your work on %(portfolio)s is beyond their capabilities"
+    ),
+    ("you_lack_what_they_need", "portfolio"): gettext_lazy(
+        "Their work on %(portfolio)s is beyond your capabilities"
     ),
     "you_not_asking_services": gettext_lazy("You do not say you are looking for service providers"),
     "they_not_asking_services": gettext_lazy(
@@ -391,6 +403,8 @@ class Renderer:
             values["subject"] = self._subject(p["subject"])
         if "subjects" in p:
             values["subjects"] = join([self._subject(s) for s in p["subjects"]])
+        if p.get("portfolio"):
+            values["portfolio"] = self.areas(p["portfolio"])
         if "platform" in p:
             values["platform"] = str(p["platform"])
         if "countries" in p:
@@ -412,6 +426,8 @@ class Renderer:
     def _variant(self, line: Line, table) -> str | tuple[str, str]:
         if line.code in table:
             return line.code
+        if line.params.get("portfolio"):
+            return line.code, "portfolio"
         return line.code, "asset" if line.params.get("asset") else "no asset"
 
     def _render(self, table, line: Line) -> str:

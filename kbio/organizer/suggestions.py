@@ -15,7 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from kbio.directory.models import OrganizationKind
-from kbio.lib.scoring import features
 from kbio.lib.supply_demand import DEVELOPER_KINDS, Balance, Participant, balances
 from kbio.matching.index import current_index
 from kbio.matching.models import MatchingProfile
@@ -53,7 +52,7 @@ class EventContext:
         self.weights = MatchingProfile.objects.weights()
         self.participants = list(participants)
         self.asked = asked
-        self.row_of = {org.key: row for row, org in enumerate(self.index.population.orgs)}
+        self.row_of = self.index.engine.row_of
 
     def best_unrequested(self, participant, limit: int = SUGGESTIONS_PER_VENTURE):
         """The participant's best-scoring partners at this event with no request either way."""
@@ -61,7 +60,7 @@ class EventContext:
         if viewer is None:
             return []
         excluded = self.asked.get(participant.participation, set()) | {participant.participation}
-        mask = np.zeros(len(self.index.population.orgs), dtype=bool)
+        mask = np.zeros(len(self.index.orgs), dtype=bool)
         for other in self.participants:
             row = self.row_of.get(other.organization)
             if row is not None and other.participation not in excluded:
@@ -85,8 +84,9 @@ class EventContext:
             asset_areas: set[str] = set()
             for asset in org.open_assets:
                 asset_areas.add(asset.modality)
-                asset_areas.update(asset.therapeutic_areas)
-            needs = set(features(org, taxonomy).needs) if org.kind in DEVELOPER_KINDS else set()
+                asset_areas.update(asset.areas)
+            row = self.index.row(org)
+            needs = self.index.engine.needs(row) if org.kind in DEVELOPER_KINDS else set()
             people.append(
                 Participant(
                     kind=org.kind,

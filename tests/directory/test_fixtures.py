@@ -24,7 +24,7 @@ def test_taxonomy_loads_twice_without_duplicates():
     call_command("loaddata", "taxonomy", verbosity=0)
     first = counts()
     call_command("loaddata", "taxonomy", verbosity=0)
-    assert counts() == first == (36, 15, 0)
+    assert counts() == first == (39, 15, 0)
     assert FocusArea.objects.get(slug="tumor-microenvironment").parent.slug == "oncology"
     assert set(FocusArea.objects.values_list("kind", flat=True)) == set(FocusArea.Kind.values)
 
@@ -163,16 +163,16 @@ def test_real_organizations_load_twice_with_the_expected_counts():
     first = directory_state()
     call_command("loaddata", "taxonomy", "organizations", verbosity=0)
     assert directory_state() == first
-    assert Organization.objects.count() == 49
-    assert Asset.objects.count() == 34
+    assert Organization.objects.count() == 60
+    assert Asset.objects.count() == 38
     by_kind = dict(
         Organization.objects.values_list("kind").annotate(n=models.Count("id")).order_by()
     )
     assert by_kind == {
         "venture": 20,
-        "pharma": 8,
-        "cro_cdmo": 7,
-        "agency": 8,
+        "pharma": 15,
+        "cro_cdmo": 10,
+        "agency": 9,
         "investor": 3,
         "academia": 3,
     }
@@ -198,7 +198,8 @@ def test_real_fixture_respects_what_the_sources_say():
     sumitomo_parkinson = Organization.objects.get(slug="sumitomo-pharma").assets.get(
         indications__icontains="Parkinson"
     )
-    assert sumitomo_parkinson.stage == "filed"
+    # Conditionally approved in Japan on 2026-03-06 (AMCHEPRY); Sumitomo Pharma holds the approval.
+    assert sumitomo_parkinson.stage == "approved"
     # No confidential details are invented for real companies.
     from kbio.directory.models import Asset
 

@@ -4,7 +4,7 @@ Korea–Japan programme (fixtures/organizations.json)."""
 import pytest
 
 from kbio.directory.models import Organization
-from kbio.lib.scoring import Weights
+from kbio.matching.engine import Weights
 from kbio.matching.index import load_index
 from kbio.matching.models import MatchingProfile
 from kbio.matching.suggestions import explain, ranked

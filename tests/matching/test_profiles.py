@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from kbio.lib.scoring import Weights
+from kbio.matching.engine import Weights
 from kbio.matching.models import MatchingProfile
 from kbio.matching.services import matching_profile_make_default
 from tests.factories import UserFactory

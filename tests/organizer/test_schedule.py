@@ -185,8 +185,8 @@ def test_when_a_host_has_one_free_slot_its_best_match_gets_it(staff, kbio2025, h
     index = current_index()
     weights = MatchingProfile.objects.weights()
     viewer = index.by_slug[host]
-    scores = index.population.scores(viewer, weights)
-    row = {org.key: i for i, org in enumerate(index.population.orgs)}
+    scores = index.engine.scores(index.row(viewer), weights)
+    row = index.engine.row_of
     by_venture = {slug: scores[row[kbio2025.part[slug].organization_id]] for slug in VENTURES}
     best = max(by_venture, key=by_venture.get)
     assert np.isclose(sorted(by_venture.values())[-1], by_venture[best])
@@ -208,11 +208,12 @@ def test_each_meeting_weighs_its_pairs_match_score(kbio2025):
     loaded = scheduling.load(kbio2025)
     index = current_index()
     weights = MatchingProfile.objects.weights()
-    row = {org.key: i for i, org in enumerate(index.population.orgs)}
+    row = index.engine.row_of
     org_of = {p.pk: p.organization_id for p in kbio2025.part.values()}
     assert len(loaded.problem.meetings) == 12
     for meeting in loaded.problem.meetings:
-        scores = index.population.scores(index.by_slug[_slug(kbio2025, meeting.a)], weights)
+        viewer = index.by_slug[_slug(kbio2025, meeting.a)]
+        scores = index.engine.scores(index.row(viewer), weights)
         assert meeting.priority == pytest.approx(scores[row[org_of[meeting.b]]])
         assert meeting.priority > 0
 

@@ -220,7 +220,8 @@ class Engine:
         off = w.off_intent / 100
         viewer = 1.0 if (t.intents[v] == _ZERO or t.intents[v] & mine) else off
         partner = np.where((t.intents == _ZERO) | ((t.intents & theirs) != _ZERO), 1.0, off)
-        return 2 * viewer * partner / (viewer + partner)
+        both = viewer + partner
+        return np.where(both > 0, 2 * viewer * partner / np.where(both > 0, both, 1.0), 0.0)
 
     def _role_factor(self, role: str, w: Weights) -> float:
         return w.services / 100 if role in _SERVICE_ROLES else 1.0
@@ -500,7 +501,7 @@ class Engine:
         i, k = int(ii[best]), int(kk[best])
         interest, offered = t.interests[i], t.items[k]
         asset = offered.asset.name if offered.asset else None
-        total = w.modality + w.therapeutic_area + w.stage + w.deal
+        total = w.modality + w.therapeutic_area + w.stage + w.deal or 1.0
         factor = (1.0 if interest.stated else fits.IMPLIED) * (
             fits.TERRITORY_CLASH if fit.territory_clash[best] else 1.0
         )
@@ -569,7 +570,7 @@ class Engine:
         t = self.t
         fit = fits.invest(t, np.array([investor]), np.array([company]), w)
         science_weight = (w.modality + w.therapeutic_area) * bool(fit.science_applies[0])
-        total = w.deal + w.stage + science_weight
+        total = w.deal + w.stage + science_weight or 1.0
         side = "they" if theirs else "you"
         mandate = self.orgs[investor].mandate
         sectors = sorted(mandate.sectors) if mandate else []
@@ -639,8 +640,39 @@ class Engine:
     def _explain_limited_partner(self, v, c, w, parts, item):
         return self._explain_fund_pair(c, v, w, parts, True)
 
+    def _explain_portfolio(self, provider: int, client: int, w, parts, theirs: bool):
+        t = self.t
+        coverage = float(fits._portfolio_coverage(t, np.array([provider]), np.array([client]))[0])
+        portfolio = int(t.portfolio[client])
+        covered = portfolio if t.cap_covers_all[provider] else portfolio & int(t.cap_covers[provider])
+        modalities = t.modality.decode(covered)
+        services = sorted(
+            c.service
+            for c in self.orgs[provider].capabilities
+            if c.all_modalities or c.modalities & set(modalities)
+        )
+        asked = bool(t.wants_services[client])
+        appetite = 1.0 if asked else fits.UNASKED_SERVICES
+        side = "they" if theirs else "you"
+        params = {"asset": None, "stage": "", "services": services, "portfolio": modalities}
+        code = f"{side}_offer_what_{'you' if theirs else 'they'}_need"
+        parts.earn(Line(code, params), parts.unit * coverage * appetite)
+        if coverage < 1:
+            others = t.modality.decode(portfolio & ~covered)
+            code = f"{side}_lack_what_{'you' if theirs else 'they'}_need"
+            parts.lose(
+                Line(code, {"asset": None, "stage": "", "services": [], "portfolio": others}),
+                parts.unit * (1 - coverage) * appetite,
+            )
+        if not asked:
+            lost = parts.unit * coverage * (1 - appetite)
+            parts.lose(Line(f"{'you' if theirs else 'they'}_not_asking_services"), lost)
+        return None
+
     def _explain_serve(self, provider: int, client: int, w, parts, theirs: bool):
         t = self.t
+        if t.portfolio[client]:
+            return self._explain_portfolio(provider, client, w, parts, theirs)
         needs = t.needs[client]
         by_service: dict[str, list[tuple[float, object]]] = {}
         gaps, unknown = [], []

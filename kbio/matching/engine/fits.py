@@ -35,6 +35,8 @@ UNASKED_SERVICES = 0.6
 # Needed-service weight at which a provider scores full marks (e.g. GLP toxicology,
 # pharmacology and bioanalysis for a preclinical asset).
 SERVICE_SATURATION = 2.5
+# A pharma outsourcing work on this many of its modalities counts as fully served.
+BREADTH = 2
 
 # Support (a grant, lab space, market entry) helps, but is rarely what a meeting is for:
 # one matched kind of support is worth less than a partner's fit.
@@ -94,7 +96,7 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
     wanted, free = t.int_terr[interest], t.item_rights[item]
     territory_clash = (wanted != _ZERO) & (free != _ZERO) & ((wanted & free) == _ZERO)
     fits = modality & area & ~excluded & ~competitor & (taker != giver)
-    total = w.modality + w.therapeutic_area + w.stage + w.deal
+    total = w.modality + w.therapeutic_area + w.stage + w.deal or 1.0
     base = (w.modality + w.therapeutic_area + w.stage * stage + w.deal * deal) / total
     base = base * np.where(t.int_stated[interest], 1.0, IMPLIED)
     base = base * np.where(territory_clash, TERRITORY_CLASH, 1.0)
@@ -143,7 +145,9 @@ def invest(t: Tables, investor: np.ndarray, company: np.ndarray, w: Weights) -> 
     science = mods_ok & areas_ok
     science_weight = (w.modality + w.therapeutic_area) * science_applies
     total = w.deal + w.stage + science_weight
-    value = (w.deal * sector + w.stage * stage + science_weight * science) / total
+    value = (w.deal * sector + w.stage * stage + science_weight * science) / np.where(
+        total > 0, total, 1.0
+    )
     return InvestFit(
         np.where(takes & (blocked == 0), value, 0.0),
         np.where(takes, blocked, 0).astype(np.int8),
@@ -181,23 +185,37 @@ class ServeFit:
     asked: np.ndarray  # bool: the client says it looks for services
 
 
+def _portfolio_coverage(t: Tables, provider, client) -> np.ndarray:
+    """Share of a pharma's modalities (up to three) that a provider's capabilities cover."""
+    portfolio = t.portfolio[client]
+    covered = np.where(t.cap_covers_all[provider], portfolio, portfolio & t.cap_covers[provider])
+    wanted = np.minimum(np.bitwise_count(portfolio), BREADTH).astype(float)
+    return np.where(wanted > 0, np.minimum(1.0, np.bitwise_count(covered) / np.maximum(wanted, 1)), 0.0)
+
+
 def serve_many_clients(t: Tables, provider: int, w: Weights) -> tuple[np.ndarray, np.ndarray]:
     """Coverage (0–1) of every organization's needs by one provider, and the rows."""
     n = len(t.orgs)
-    if not t.provider[provider] or not len(t.need_owner):
+    if not t.provider[provider]:
         return np.zeros(n), np.zeros(n, bool)
-    covered = t.cap_all[provider, t.need_service] | (
-        (t.cap_mods[provider, t.need_service] & t.need_mod) != _ZERO
-    )
-    per_service = np.zeros((n, t.cap_mods.shape[1]))
-    np.maximum.at(per_service, (t.need_owner, t.need_service), t.need_weight * covered)
-    coverage = np.minimum(1.0, per_service.sum(axis=1) / SERVICE_SATURATION)
+    coverage = _portfolio_coverage(t, np.full(n, provider), np.arange(n))
+    if len(t.need_owner):
+        covered = t.cap_all[provider, t.need_service] | (
+            (t.cap_mods[provider, t.need_service] & t.need_mod) != _ZERO
+        )
+        per_service = np.zeros((n, t.cap_mods.shape[1]))
+        np.maximum.at(per_service, (t.need_owner, t.need_service), t.need_weight * covered)
+        developers = np.minimum(1.0, per_service.sum(axis=1) / SERVICE_SATURATION)
+        coverage = np.maximum(coverage, developers)
     return coverage, t.has_needs.copy()
 
 
 def serve_many_providers(t: Tables, client: int) -> np.ndarray:
     """Coverage (0–1) of one client's needs by every organization."""
     n = len(t.orgs)
+    if t.portfolio[client]:
+        coverage = _portfolio_coverage(t, np.arange(n), np.full(n, client))
+        return np.where(t.provider, coverage, 0.0)
     rows = np.flatnonzero(t.need_owner == client)
     if not len(rows):
         return np.zeros(n)

@@ -111,14 +111,15 @@ class Need:
     modality: str  # "" when the programme names no modality
     asset: str | None  # None: the organization's lead programme
     stage: str
-    because: str  # "stage" or "modality"
+    because: str  # "stage", "modality" or "portfolio"
 
 
 def needs_of(org: Org, taxonomy: Taxonomy) -> list[Need]:
     """What the next milestone of each programme an organization develops itself needs.
 
-    Only developers (ventures, academic groups) create needs: a pharma's pipeline is its own
-    business, and an asset it has licensed out or hands off is developed by someone else."""
+    Only developers (ventures, academic groups) have such needs; an asset licensed out or
+    handed off is developed by someone else. A pharma's pipeline is its own business: what
+    it buys from providers is read from its modalities (`portfolio_of`), not its assets."""
     if org.kind not in m.DEVELOPER_KINDS:
         return []
     found: list[Need] = []
@@ -138,6 +139,15 @@ def needs_of(org: Org, taxonomy: Taxonomy) -> list[Need]:
                 for service, weight in MODALITY_NEEDS.get(modality, {}).items():
                     found.append(Need(service, weight, modality, asset, stage, "modality"))
     return found
+
+
+def portfolio_of(org: Org, taxonomy: Taxonomy) -> frozenset[str]:
+    """The modalities a pharma works on (and has not left): what it outsources work on."""
+    if org.kind != m.PHARMA:
+        return frozenset()
+    modalities = taxonomy.of_kind(org.focus_areas, m.MODALITY)
+    modalities |= {s for i in org.interests for s in i.modalities}
+    return frozenset(modalities - {e.subject for e in org.exclusions})
 
 
 def science(org: Org, taxonomy: Taxonomy) -> tuple[frozenset[str], frozenset[str]]:
@@ -237,11 +247,13 @@ def items_of(org: Org, taxonomy: Taxonomy) -> list[Item]:
         for a in org.assets
         if a.is_open
     ]
-    platform_deals = (org.offers & m.PARTNER_DEALS) | (org.seeks & m.RESEARCH_DEALS)
+    # Its own science, for research and co-development; and for a licence when no listed
+    # asset is open (a platform company). A pharma's science is its interests, not an offer.
+    platform_deals = (org.offers | org.seeks) & m.RESEARCH_DEALS
     if not found:
-        platform_deals |= org.offers & {"licensing"}
-    elif org.kind == m.PHARMA:
-        platform_deals = frozenset()  # a pharma's science is its interests, not an offer
+        platform_deals |= org.offers & {"licensing", "m-and-a"}
+    if org.kind == m.PHARMA and found:
+        platform_deals = frozenset()
     if platform_deals and org.kind != m.INVESTOR:
         modalities, areas = science(org, taxonomy)
         if modalities or areas:
@@ -375,7 +387,9 @@ class Tables:
                 vehicle[row] = {m.DIRECT: 1, m.FUND_OF_FUNDS: 2, m.BOTH: 3}.get(mandate.vehicle, 1)
                 if mandate.sectors:
                     bio[row] = 1 if mandate.sectors & m.BIO_SECTORS else 0
-                    sectors[row] = sector_vocab.mask(mandate.sectors)
+                    # A generalist shares a sector with anyone.
+                    wide = sector_vocab.codes if "generalist" in mandate.sectors else ()
+                    sectors[row] = sector_vocab.mask([*mandate.sectors, *wide])
                 for country in mandate.countries:
                     if country in self.country_index:
                         allowed[row] |= np.uint64(1 << (self.country_index[country] % 64))
@@ -433,7 +447,12 @@ class Tables:
         self.need_mod = np.array(modalities, np.uint64)
         self.need_weight = np.array(weights, np.float64)
         self.need_index = np.array(index, np.int64)
-        self.has_needs = np.zeros(n, bool)
+        self.portfolio = np.array(
+            [self.modality.mask(portfolio_of(o, self.taxonomy)) for o in self.orgs], np.uint64
+        )
+        self.cap_covers = np.bitwise_or.reduce(self.cap_mods, axis=1)
+        self.cap_covers_all = self.cap_all.any(axis=1)
+        self.has_needs = self.portfolio != np.uint64(0)
         self.has_needs[self.need_owner] = True
         wants = self.intent.mask(["providers"])
         self.wants_services = ((self.seeks & np.uint64(service_deals)) != 0) | (
