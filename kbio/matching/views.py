@@ -16,7 +16,8 @@ from .index import current_index
 from .models import FeedbackReason, MatchingProfile
 from .reasons import role_label
 from .services import suggestion_feedback_record, suggestion_feedback_withdraw
-from .suggestions import already_related, asset_partners, explain, left_out, not_interested
+from . import suggestions as found
+from .suggestions import already_related, asset_partners, explain, left_out
 from .suggestions import ranked as ranked_suggestions
 
 # Each row carries its reasons, gaps and unknowns: ten make a readable page.
@@ -93,7 +94,7 @@ def organization_matches(request: HttpRequest, slug: str) -> HttpResponse:
         intents=[] if filtered else _by_intent(index, viewer, weights),
         related=already_related(index, viewer),
         left_out=left_out(index, viewer, weights) if not filtered else [],
-        marked=not_interested(index, viewer) if own else [],
+        marked=found.not_interested(index, viewer) if own else [],
         asset_sections=asset_partners(index, viewer, weights, candidates=candidates),
         filtered=filtered,
     )
