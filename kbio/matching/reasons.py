@@ -105,6 +105,7 @@ REASONS = {
     ("yours_window_near", "no asset"): gettext_lazy(
         "Their lead stage (%(stage)s) is close to your stage window (%(window)s)"
     ),
+    "also_fits": gettext_lazy("Other assets that fit too: %(assets)s"),
     "they_take_deal": gettext_lazy("They want the deal you offer: %(deals)s"),
     "you_take_deal": gettext_lazy("You want the deal they offer: %(deals)s"),
     # Investment.
@@ -219,6 +220,8 @@ UNKNOWN = {
     "your_interest_implied": gettext_lazy(
         "You have not stated what you look for: read from your focus areas"
     ),
+    "their_deals_unknown": gettext_lazy("They have not said which deals they do"),
+    "your_deals_unknown": gettext_lazy("You have not said which deals you do"),
     "their_sectors_unknown": gettext_lazy("Their investment sectors are not stated"),
     "your_sectors_unknown": gettext_lazy("Your investment sectors are not stated"),
     "fund_sectors_unknown": gettext_lazy("Whether the two funds share a sector is not stated"),
@@ -393,6 +396,8 @@ class Renderer:
             values["intents"] = self._labels(Intent.choices, p["intents"])
         if "role" in p:
             values["role"] = str(ROLE_IN_SENTENCE.get(p["role"], p["role"]))
+        if "assets" in p:
+            values["assets"] = listing([str(a) for a in p["assets"]]) or _("your platform")
         if "partners" in p:
             values["partners"] = join([self.index.info[k].name for k in p["partners"] if k in self.index.info])
         if "since" in p:

@@ -9,7 +9,7 @@ from kbio.matching.services import match_index_invalidate
 @pytest.fixture
 def real_directory(db):
     """The taxonomy and the real organizations of the Korea–Japan programme."""
-    call_command("loaddata", "taxonomy", "organizations", verbosity=0)
+    call_command("loaddata", "taxonomy", "organizations", "partnering", verbosity=0)
     match_index_invalidate()
 
 

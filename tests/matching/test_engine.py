@@ -288,7 +288,6 @@ def test_what_a_side_came_for_ranks_first():
         "KR",
         assets=[asset("ADC-1", "adc", ["oncology"], "preclinical")],
         offers=["licensing"],
-        seeks=["cro-services"],
         intents=["licensees"],
     )
     pharma = adc_pharma()
@@ -305,6 +304,17 @@ def test_what_a_side_came_for_ranks_first():
     top = [row for row, _ in e.top(e.row_of[venture.key], W)]
     assert top == [e.row_of[pharma.key], e.row_of[cro.key]]
     assert "off_your_intents" in codes(explain(e, venture, cro).missing)
+    # Seeking a service says as much as coming for it.
+    asking = org(
+        "venture",
+        "KR",
+        assets=[asset("ADC-2", "adc", ["oncology"], "preclinical")],
+        seeks=["cro-services"],
+        intents=["licensees"],
+    )
+    e = engine(asking, venture, cro)
+    assert "off_your_intents" not in codes(explain(e, asking, cro).missing)
+    assert score(e, asking, cro) > score(e, venture, cro)
 
 
 def test_not_interested_removes_and_outside_focus_lowers_similar_partners():

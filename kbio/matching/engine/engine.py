@@ -32,7 +32,7 @@ from kbio.lib import stages as ladder
 from . import fits
 from . import model as m
 from .model import Feedback, Org, Relationship, Taxonomy, Weights
-from .tables import UNKNOWN, Tables
+from .tables import PORTFOLIO_SERVICES, UNKNOWN, Tables
 
 # Roles: what the partner is for the viewer, with the viewer's and the partner's intents
 # that the role serves.
@@ -103,6 +103,12 @@ def _max_by_owner(values: np.ndarray, owners: np.ndarray, n: int) -> np.ndarray:
     starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
     out[owners[starts]] = np.maximum.reduceat(values, starts)
     return np.maximum(out, 0.0)
+
+
+def _sum_by_owner(values: np.ndarray, owners: np.ndarray, n: int) -> np.ndarray:
+    out = np.zeros(n)
+    np.add.at(out, owners, values)
+    return out
 
 
 class Engine:
@@ -180,21 +186,24 @@ class Engine:
         items = [item] if item is not None else list(t.items_by_owner[v])
         if items and len(t.int_owner):
             all_interests = np.arange(len(t.int_owner))
-            best = np.zeros(n)
+            best, total = np.zeros(n), np.zeros(n)
             for k in items:
                 fit = fits.license(t, all_interests, np.full(len(all_interests), k), w)
-                best = np.maximum(best, _max_by_owner(fit.value, t.int_owner, n))
-            found["licensee"] = best
+                taken = _max_by_owner(fit.value, t.int_owner, n)
+                best, total = np.maximum(best, taken), total + taken
+            found["licensee"] = fits.with_others(best, total)
         if item is not None:
             return found
         mine = t.interests_by_owner[v]
         if len(mine) and len(t.item_owner):
             all_items = np.arange(len(t.item_owner))
-            best = np.zeros(n)
+            per_item = np.zeros(len(all_items))
             for k in mine:
                 fit = fits.license(t, np.full(len(all_items), k), all_items, w)
-                best = np.maximum(best, _max_by_owner(fit.value, t.item_owner, n))
-            found["licensor"] = best
+                per_item = np.maximum(per_item, fit.value)
+            best = _max_by_owner(per_item, t.item_owner, n)
+            total = _sum_by_owner(per_item, t.item_owner, n)
+            found["licensor"] = fits.with_others(best, total)
         if t.seeks_investment[v]:
             found["investor"] = fits.invest(t, everyone, me, w).value
         if t.vehicle[v]:
@@ -321,9 +330,8 @@ class Engine:
         for v in range(first, len(self.orgs), step):
             scores = np.round(self.scores(v, w), 9)
             keep = np.flatnonzero(scores > 0)
-            if len(keep) > limit:
-                keep = keep[np.argpartition(-scores[keep], limit - 1)[:limit]]
-            lists[v] = sorted(((float(scores[r]), int(r)) for r in keep), key=lambda e: (-e[0], e[1]))
+            keep = keep[np.argsort(-scores[keep], kind="stable")][:limit]
+            lists[v] = [(float(scores[r]), int(r)) for r in keep]
         return lists
 
     # -- what is not suggested ----------------------------------------------------------------
@@ -447,7 +455,7 @@ class Engine:
             parts.earn(Line("cross_border"), (100 - scale) * fit * intent * role_factor * feedback)
         elif w.cross_border_bonus:
             parts.lose(Line("not_cross_border"), (100 - scale) * fit * intent * role_factor * feedback)
-        if not self.orgs[c].intents:
+        if not t.intents[c]:
             parts.unknown.append(Line("their_intents_unknown"))
         return Explanation(
             score=score,
@@ -469,8 +477,10 @@ class Engine:
         t = self.t
         mine, theirs = self._role_bits[role]
         if t.intents[v] != _ZERO and not (t.intents[v] & mine):
-            return Line("off_your_intents", {"intents": sorted(self.orgs[v].intents), "role": role})
-        return Line("off_their_intents", {"intents": sorted(self.orgs[c].intents), "role": MIRROR[role]})
+            intents = t.intent.decode(int(t.intents[v]))
+            return Line("off_your_intents", {"intents": intents, "role": role})
+        intents = t.intent.decode(int(t.intents[c]))
+        return Line("off_their_intents", {"intents": intents, "role": MIRROR[role]})
 
     def _flags(self, v: int, c: int) -> list[Line]:
         """Facts a business developer must see about this pair even when it fits."""
@@ -501,6 +511,19 @@ class Engine:
         i, k = int(ii[best]), int(kk[best])
         interest, offered = t.interests[i], t.items[k]
         asset = offered.asset.name if offered.asset else None
+        if item is None:
+            # Every other item that fits adds a little (fits.with_others).
+            values = fit.value.reshape(len(interests), len(items)).max(axis=0)
+            others = [
+                (float(value), t.items[int(other)])
+                for value, other in zip(values, items, strict=True)
+                if int(other) != k and value > 0
+            ]
+            summed = float(fit.value[best]) + sum(value for value, _ in others)
+            extra = float(fits.with_others(np.array([fit.value[best]]), np.array([summed]))[0])
+            extra -= float(fit.value[best])
+            names = [o.asset.name if o.asset else "" for _, o in others]
+            parts.earn(Line("also_fits", {"assets": [n for n in names if n]}), parts.unit * extra)
         total = w.modality + w.therapeutic_area + w.stage + w.deal or 1.0
         factor = (1.0 if interest.stated else fits.IMPLIED) * (
             fits.TERRITORY_CLASH if fit.territory_clash[best] else 1.0
@@ -536,6 +559,8 @@ class Engine:
                     parts.earn(Line(f"{side}_window_near", dict(sparams, steps=distance)), stage_points * stage)
                 parts.lose(Line(f"{side}_window_misses", sparams), stage_points * (1 - stage))
         deal_points = parts.unit * factor * w.deal / total
+        if not fit.deal_known[best]:
+            parts.unknown.append(Line(f"{'their' if yours else 'your'}_deals_unknown", {}, deal_points))
         dparams = {
             "asset": asset,
             "wanted": t.deal.decode(int(t.int_deals[i])),
@@ -544,8 +569,6 @@ class Engine:
         if fit.deal[best]:
             matched = sorted(set(dparams["wanted"]) & offered.deals)
             parts.earn(Line(f"{who}_take_deal", dict(dparams, deals=matched)), deal_points)
-        else:
-            parts.lose(Line(f"{who}_want_other_deal", dparams), deal_points)
         if not interest.stated:
             owner = "their" if yours else "your"
             lost = parts.unit * (1 - fits.IMPLIED) * float(fit.value[best]) / fits.IMPLIED / max(parts.unit, 1e-12) * parts.unit if fit.value[best] else 0.0
@@ -649,10 +672,9 @@ class Engine:
         services = sorted(
             c.service
             for c in self.orgs[provider].capabilities
-            if c.all_modalities or c.modalities & set(modalities)
+            if c.service in PORTFOLIO_SERVICES and (c.all_modalities or c.modalities & set(modalities))
         )
-        asked = bool(t.wants_services[client])
-        appetite = 1.0 if asked else fits.UNASKED_SERVICES
+        appetite = 1.0
         side = "they" if theirs else "you"
         params = {"asset": None, "stage": "", "services": services, "portfolio": modalities}
         code = f"{side}_offer_what_{'you' if theirs else 'they'}_need"
@@ -664,9 +686,6 @@ class Engine:
                 Line(code, {"asset": None, "stage": "", "services": [], "portfolio": others}),
                 parts.unit * (1 - coverage) * appetite,
             )
-        if not asked:
-            lost = parts.unit * coverage * (1 - appetite)
-            parts.lose(Line(f"{'you' if theirs else 'they'}_not_asking_services"), lost)
         return None
 
     def _explain_serve(self, provider: int, client: int, w, parts, theirs: bool):
@@ -693,8 +712,7 @@ class Engine:
         chosen = {s: max(found, key=lambda e: e[0]) for s, found in by_service.items()}
         covered_weight = sum(weight for weight, _ in chosen.values())
         coverage = min(1.0, covered_weight / fits.SERVICE_SATURATION)
-        asked = bool(t.wants_services[client])
-        appetite = 1.0 if asked else fits.UNASKED_SERVICES
+        appetite = 1.0
         side = "they" if theirs else "you"
         groups: dict[tuple, list[str]] = {}
         for service, (weight, need) in chosen.items():
@@ -712,9 +730,6 @@ class Engine:
             for (asset, stage), services in _grouped(unknown).items():
                 params = {"asset": asset or None, "stage": stage, "services": services}
                 parts.unknown.append(Line(f"{'their' if theirs else 'your'}_coverage_unknown", params, 0.0))
-        if not asked:
-            lost = parts.unit * coverage * (1 - appetite)
-            parts.lose(Line(f"{'you' if theirs else 'they'}_not_asking_services"), lost)
         return None
 
     def _explain_provider(self, v, c, w, parts, item):

@@ -28,10 +28,12 @@ from .tables import UNKNOWN, Tables
 STAGE_CREDIT = np.array([1.0, 0.5, 0.25, 0.0])
 # An interest read from a profile rather than stated counts for less.
 IMPLIED = 0.75
+# Every further asset a partner would take adds this share of its own fit, up to ALSO_MOST:
+# two assets that fit make a better meeting than one.
+ALSO = 0.1
+ALSO_MOST = 0.15
 # Rights offered and wanted in different territories.
 TERRITORY_CLASH = 0.75
-# A client that does not say it is looking for services.
-UNASKED_SERVICES = 0.6
 # Needed-service weight at which a provider scores full marks (e.g. GLP toxicology,
 # pharmacology and bioanalysis for a preclinical asset).
 SERVICE_SATURATION = 2.5
@@ -56,6 +58,11 @@ def stage_credit(stage: np.ndarray, low: np.ndarray, high: np.ndarray) -> np.nda
     return np.where(known, STAGE_CREDIT[np.minimum(distance, 3)], 0.0)
 
 
+def with_others(best: np.ndarray, total: np.ndarray) -> np.ndarray:
+    """A fit through its best item, plus a little for every other item that fits."""
+    return np.minimum(1.0, best + np.minimum(ALSO_MOST, ALSO * (total - best)))
+
+
 def stage_distance(stage: int, low: int, high: int) -> int:
     first = low if low != UNKNOWN else 0
     last = high if high != UNKNOWN else 99
@@ -77,6 +84,7 @@ class LicenseFit:
     stage: np.ndarray  # credit 0–1
     window_known: np.ndarray  # bool
     deal: np.ndarray  # bool
+    deal_known: np.ndarray  # bool
     territory_clash: np.ndarray  # bool
 
 
@@ -93,9 +101,12 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
     stage = stage_credit(t.item_stage[item], low, high)
     window_known = (low != UNKNOWN) | (high != UNKNOWN)
     deal = (t.item_deals[item] & t.int_deals[interest]) != _ZERO
+    # A deal the taker states and the giver does not offer rules the item out; a taker that
+    # states no deal (a pharma read from its focus) only misses the deal's points.
+    deal_known = t.int_deals[interest] != _ZERO
     wanted, free = t.int_terr[interest], t.item_rights[item]
     territory_clash = (wanted != _ZERO) & (free != _ZERO) & ((wanted & free) == _ZERO)
-    fits = modality & area & ~excluded & ~competitor & (taker != giver)
+    fits = modality & area & ~excluded & ~competitor & (deal | ~deal_known) & (taker != giver)
     total = w.modality + w.therapeutic_area + w.stage + w.deal or 1.0
     base = (w.modality + w.therapeutic_area + w.stage * stage + w.deal * deal) / total
     base = base * np.where(t.int_stated[interest], 1.0, IMPLIED)
@@ -109,6 +120,7 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
         stage,
         window_known,
         deal,
+        deal_known,
         territory_clash,
     )
 
@@ -181,8 +193,7 @@ def fund(t: Tables, parent: np.ndarray, child: np.ndarray, w: Weights) -> FundFi
 @dataclass
 class ServeFit:
     value: np.ndarray
-    coverage: np.ndarray  # 0–1 before the client's appetite
-    asked: np.ndarray  # bool: the client says it looks for services
+    coverage: np.ndarray  # 0–1
 
 
 def _portfolio_coverage(t: Tables, provider, client) -> np.ndarray:
@@ -232,10 +243,9 @@ def serve_many_providers(t: Tables, client: int) -> np.ndarray:
 def serve(t: Tables, provider: np.ndarray, client: np.ndarray, coverage: np.ndarray) -> ServeFit:
     """Provider `provider[k]` serving client `client[k]`, whose needs it covers by
     `coverage[k]`."""
-    asked = t.wants_services[client]
     ok = t.provider[provider] & t.has_needs[client] & (provider != client)
-    value = np.where(ok, coverage * np.where(asked, 1.0, UNASKED_SERVICES), 0.0)
-    return ServeFit(value, np.where(ok, coverage, 0.0), asked)
+    value = np.where(ok, coverage, 0.0)
+    return ServeFit(value, value)
 
 
 @dataclass

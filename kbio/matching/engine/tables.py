@@ -114,6 +114,27 @@ class Need:
     because: str  # "stage", "modality" or "portfolio"
 
 
+# What seeking a deal says an organization came for.
+_SOUGHT_INTENTS = {
+    "cro-services": "providers",
+    "cdmo-manufacturing": "providers",
+    "equity-investment": "investors",
+    "co-development": "co_development",
+    "joint-research": "research",
+    "technology-transfer": "research",
+    **{deal: "support" for deal in m.SUPPORT_DEALS},
+}
+
+
+def intents_of(org: Org) -> frozenset[str]:
+    """What an organization comes to partnering for: what it says, and what it seeks. None
+    when it says neither (then no role counts for less)."""
+    sought = {_SOUGHT_INTENTS[d] for d in org.seeks if d in _SOUGHT_INTENTS}
+    if org.kind == m.PHARMA and org.seeks & {"licensing", "m-and-a"}:
+        sought.add("assets")
+    return frozenset(org.intents) | sought
+
+
 def needs_of(org: Org, taxonomy: Taxonomy) -> list[Need]:
     """What the next milestone of each programme an organization develops itself needs.
 
@@ -139,6 +160,16 @@ def needs_of(org: Org, taxonomy: Taxonomy) -> list[Need]:
                 for service, weight in MODALITY_NEEDS.get(modality, {}).items():
                     found.append(Need(service, weight, modality, asset, stage, "modality"))
     return found
+
+
+PORTFOLIO_SERVICES = (
+    "discovery-screening",
+    "pharmacology-efficacy",
+    "dmpk-bioanalysis",
+    "glp-toxicology",
+    "cmc-manufacturing",
+    "clinical-operations",
+)
 
 
 def portfolio_of(org: Org, taxonomy: Taxonomy) -> frozenset[str]:
@@ -188,8 +219,10 @@ def implied_interest(org: Org, taxonomy: Taxonomy) -> m.Interest | None:
     read from its profile: its focus areas, stage window and the deals it seeks. Whatever it
     does not name is unknown, not "any"."""
     deals = org.seeks & m.PARTNER_DEALS
-    if not deals or org.kind not in m.TAKER_KINDS:
+    if org.kind not in m.TAKER_KINDS or (not deals and org.kind != m.PHARMA):
         return None
+    # A pharma takes assets on in its field even when it has not said so; the deal it
+    # wants is then unknown.
     modalities, areas = science(org, taxonomy)
     low, high = window(org.preferred_stages)
     return m.Interest(
@@ -252,12 +285,22 @@ def items_of(org: Org, taxonomy: Taxonomy) -> list[Item]:
     platform_deals = (org.offers | org.seeks) & m.RESEARCH_DEALS
     if not found:
         platform_deals |= org.offers & {"licensing", "m-and-a"}
-    if org.kind == m.PHARMA and found:
-        platform_deals = frozenset()
-    if platform_deals and org.kind != m.INVESTOR:
-        modalities, areas = science(org, taxonomy)
-        if modalities or areas:
-            found.append(Item(None, modalities, areas, programme_stage(org), platform_deals))
+    if (org.kind == m.PHARMA and found) or not platform_deals or org.kind == m.INVESTOR:
+        return found
+    own = science(org, taxonomy)
+    stated = [within_focus(i, own) for i in org.interests if i.stated]
+    if stated:
+        # What it looks for is what it works on, combination by combination: Astellas's
+        # gene therapy is for the eye, not for its oncology work.
+        for interest in stated:
+            if interest.modalities or interest.areas:
+                deals = platform_deals & (interest.deals or platform_deals)
+                if deals:
+                    found.append(Item(None, interest.modalities, interest.areas, "", deals))
+        return found
+    modalities, areas = own
+    if modalities or areas:
+        found.append(Item(None, modalities, areas, programme_stage(org), platform_deals))
     return found
 
 
@@ -296,7 +339,7 @@ class Tables:
         self.kind = np.array([kind_code[o.kind] for o in self.orgs], dtype=np.int16)
         self.kr_jp = np.array([{"KR": 1, "JP": 2}.get(o.country, 0) for o in self.orgs], np.int8)
         self.country = np.array([self.country_index[o.country] for o in self.orgs], np.int64)
-        self.intents = np.array([self.intent.mask(o.intents) for o in self.orgs], u64)
+        self.intents = np.array([self.intent.mask(intents_of(o)) for o in self.orgs], u64)
         self.seeks = np.array([self.deal.mask(o.seeks) for o in self.orgs], u64)
         self.offers = np.array([self.deal.mask(o.offers) for o in self.orgs], u64)
         self.science = [science(o, taxonomy) for o in self.orgs]
@@ -450,14 +493,13 @@ class Tables:
         self.portfolio = np.array(
             [self.modality.mask(portfolio_of(o, self.taxonomy)) for o in self.orgs], np.uint64
         )
-        self.cap_covers = np.bitwise_or.reduce(self.cap_mods, axis=1)
-        self.cap_covers_all = self.cap_all.any(axis=1)
+        # What a pharma buys for its modalities: making, testing and running studies, not
+        # the regulatory or market-entry help a newcomer to a country needs.
+        product = [self.service.index[s] for s in PORTFOLIO_SERVICES if s in self.service.index]
+        self.cap_covers = np.bitwise_or.reduce(self.cap_mods[:, product], axis=1) if product else np.zeros(n, np.uint64)
+        self.cap_covers_all = self.cap_all[:, product].any(axis=1) if product else np.zeros(n, bool)
         self.has_needs = self.portfolio != np.uint64(0)
         self.has_needs[self.need_owner] = True
-        wants = self.intent.mask(["providers"])
-        self.wants_services = ((self.seeks & np.uint64(service_deals)) != 0) | (
-            (self.intents & np.uint64(wants)) != 0
-        )
 
     def _items(self) -> None:
         owner, mods, areas, stage, deals, rights, cls, refs = [], [], [], [], [], [], [], []
