@@ -15,7 +15,9 @@ class MatchingProfileAdmin(admin.ModelAdmin):
         "weight_therapeutic_area",
         "weight_stage",
         "weight_services",
+        "off_intent",
         "cross_border_bonus",
+        "minimum_score",
         "include_same_kind",
         "updated",
     ]
@@ -29,10 +31,12 @@ class MatchingProfileAdmin(admin.ModelAdmin):
             _("Weights"),
             {
                 "description": _(
-                    "Each criterion counts in proportion to its weight (0–100); only the "
-                    "ratios matter. A criterion that does not apply to a pair (a stage window "
-                    "nobody states, services between two non-providers) is left out of that "
-                    "pair's score. The next page view uses the new weights."
+                    "Partnership types, modalities, therapeutic areas and the stage window "
+                    "count in proportion to their weights (0–100) in how well what one side "
+                    "looks for meets what the other offers; only their ratios matter. The "
+                    "percentages weigh whole suggestions: service providers against partners, "
+                    "a role a side did not come for, Korea–Japan pairs. The next page view "
+                    "uses the new weights."
                 ),
                 "fields": [
                     "weight_deal",
@@ -40,7 +44,9 @@ class MatchingProfileAdmin(admin.ModelAdmin):
                     "weight_therapeutic_area",
                     "weight_stage",
                     "weight_services",
+                    "off_intent",
                     "cross_border_bonus",
+                    "minimum_score",
                     "include_same_kind",
                 ],
             },

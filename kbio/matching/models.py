@@ -81,6 +81,15 @@ class MatchingProfile(models.Model):
         validators=[MaxValueValidator(100)],
         help_text=_("How much more a Korea–Japan pair scores than any other pair, in percent."),
     )
+    minimum_score = models.PositiveSmallIntegerField(
+        _("lowest score suggested"),
+        default=int(DEFAULTS.minimum),
+        validators=[MaxValueValidator(100)],
+        help_text=_(
+            "Partners below this score are not suggested; a reader can still list them with "
+            "the minimum-score filter."
+        ),
+    )
     include_same_kind = models.BooleanField(
         _("suggest the same kind"),
         default=DEFAULTS.include_same_kind,
@@ -120,6 +129,7 @@ class MatchingProfile(models.Model):
                 & Q(weight_stage__lte=100)
                 & Q(weight_services__lte=100)
                 & Q(off_intent__lte=100)
+                & Q(minimum_score__lte=100)
                 & Q(cross_border_bonus__lte=100),
                 name="matchingprofile_weights_at_most_100",
             ),
@@ -139,6 +149,7 @@ class MatchingProfile(models.Model):
             off_intent=self.off_intent,
             cross_border_bonus=self.cross_border_bonus,
             include_same_kind=self.include_same_kind,
+            minimum=self.minimum_score,
         )
 
 

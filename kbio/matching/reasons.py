@@ -220,6 +220,16 @@ UNKNOWN = {
     "your_interest_implied": gettext_lazy(
         "You have not stated what you look for: read from your focus areas"
     ),
+    "their_interest_modalities_unknown": gettext_lazy(
+        "They name no modality for what they look for"
+    ),
+    "your_interest_modalities_unknown": gettext_lazy("You name no modality for what you look for"),
+    "their_interest_areas_unknown": gettext_lazy(
+        "They name no therapeutic area for what they look for"
+    ),
+    "your_interest_areas_unknown": gettext_lazy(
+        "You name no therapeutic area for what you look for"
+    ),
     "their_deals_unknown": gettext_lazy("They have not said which deals they do"),
     "your_deals_unknown": gettext_lazy("You have not said which deals you do"),
     "their_sectors_unknown": gettext_lazy("Their investment sectors are not stated"),
@@ -357,10 +367,8 @@ class Renderer:
                 "areas": self.areas(areas),
             }
         if modalities:
-            return _("%(modalities)s in any area") % {"modalities": self.areas(modalities)}
-        if areas:
-            return _("any modality in %(areas)s") % {"areas": self.areas(areas)}
-        return str(_("any modality in any area"))
+            return _("%(modalities)s (area not stated)") % {"modalities": self.areas(modalities)}
+        return _("%(areas)s (modality not stated)") % {"areas": self.areas(areas)}
 
     def science(self, modalities: Sequence[str], areas: Sequence[str]) -> str:
         names = [self.area(s) for s in (*modalities, *areas)]
@@ -411,7 +419,7 @@ class Renderer:
         if p.get("portfolio"):
             values["portfolio"] = self.areas(p["portfolio"])
         if "platform" in p:
-            values["platform"] = str(p["platform"])
+            values["platform"] = str(p["platform"]).replace("-", " ")
         if "countries" in p:
             from django_countries import countries
 

@@ -86,15 +86,18 @@ def ranked(
     weights: e.Weights,
     *,
     candidates: np.ndarray | None = None,
-    minimum: int | None = None,
+    minimum: float | None = None,
     limit: int | None = None,
     item: int | None = None,
     roles=None,
 ) -> list[tuple[e.Org, float]]:
     """Every suggestion for the viewer among `candidates` (a mask from
-    `MatchIndex.candidates`), best first."""
+    `MatchIndex.candidates`), best first: those scoring at least `minimum`, by default the
+    profile's lowest suggested score."""
+    if minimum is None:
+        minimum = weights.minimum
     # Scores show rounded; "at least 60" keeps what shows as 60.
-    floor = max(0.0, (minimum or 0) - 0.5)
+    floor = max(0.0, minimum - 0.5)
     found = index.engine.top(
         index.row(viewer),
         weights,
@@ -132,19 +135,8 @@ def left_out(
 ) -> list[Suggestion]:
     """Organizations a stated fact rules out as partners (an exit from the modality, a fund
     that invests only in funds, a competing platform...), with the fact; at most `limit`."""
-    engine = index.engine
-    v = index.row(viewer)
-    related = {row for row, _ in engine.related(v)}
-    found = []
-    for row, org in enumerate(index.orgs):
-        if row == v or row in related or len(found) >= limit:
-            continue
-        if index.orgs[v].kind == org.kind and not weights.include_same_kind:
-            continue
-        line = engine.blocked(v, row, weights)
-        if line is not None and line.code not in ("you_not_interested", "they_not_interested"):
-            found.append(explain(index, viewer, org, weights))
-    return found
+    rows = index.engine.ruled_out(index.row(viewer), weights, limit)
+    return [explain(index, viewer, index.orgs[row], weights) for row in rows]
 
 
 def not_interested(index: MatchIndex, viewer: e.Org) -> list[OrgInfo]:

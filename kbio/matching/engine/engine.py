@@ -374,6 +374,27 @@ class Engine:
                 return Line(f"{side}_compete", {"asset": clash[0], "platform": clash[1]})
         return None
 
+    def ruled_out(self, v: int, w: Weights, limit: int = 5) -> list[int]:
+        """Rows a stated fact rules out as partners for `v` (their exit from everything `v`
+        offers, a platform competing with `v`'s, an investment mandate that leaves `v` out),
+        at most `limit`, found with whole-array checks."""
+        t, n = self.t, len(self.orgs)
+        out = np.zeros(n, bool)
+        if t.seeks_investment[v]:
+            out |= fits.invest(t, np.arange(n), np.full(n, v), w).blocked != 0
+        items = t.items_by_owner[v]
+        if len(items):
+            mods = np.bitwise_or.reduce(t.item_mods[items])
+            areas = np.bitwise_or.reduce(t.item_areas[items])
+            exited = (mods != _ZERO) & ((mods & ~t.excl_mods) == _ZERO)
+            exited |= (areas != _ZERO) & ((areas & ~t.excl_areas) == _ZERO)
+            classes = np.bitwise_or.reduce(t.item_class[items])
+            out |= exited | ((t.classes & classes) != _ZERO)
+        if not w.include_same_kind:
+            out &= t.kind != t.kind[v]
+        out &= self._suggestable(v, None)
+        return [int(row) for row in np.flatnonzero(out)[:limit]]
+
     def _left(self, taker: int, giver: int) -> list[m.Exclusion]:
         """The taker's exclusions that cover everything the giver offers (its open items'
         modalities, or their areas), or nothing when something is left."""
@@ -538,7 +559,16 @@ class Engine:
             "item_areas": sorted(offered.areas),
         }
         code = f"{who}_{'seek' if interest.stated else 'focus_on'}_{'your' if yours else 'their'}_{'asset' if asset else 'work'}"
-        parts.earn(Line(code, params), parts.unit * factor * (w.modality + w.therapeutic_area) / total)
+        science = w.modality * bool(fit.modality[best]) + w.therapeutic_area * bool(fit.area[best])
+        parts.earn(Line(code, params), parts.unit * factor * science / total)
+        owner = "their" if yours else "your"
+        for known, weight, what in (
+            (t.int_mods[i], w.modality, "modalities"),
+            (t.int_areas[i], w.therapeutic_area, "areas"),
+        ):
+            if not known:
+                points = parts.unit * factor * weight / total
+                parts.unknown.append(Line(f"{owner}_interest_{what}_unknown", {}, points))
         stage = float(fit.stage[best])
         window = ladder.STAGE_ORDER[t.int_low[i]] if t.int_low[i] != UNKNOWN else ""
         window_end = ladder.STAGE_ORDER[t.int_high[i]] if t.int_high[i] != UNKNOWN else ""
@@ -667,12 +697,12 @@ class Engine:
         t = self.t
         coverage = float(fits._portfolio_coverage(t, np.array([provider]), np.array([client]))[0])
         portfolio = int(t.portfolio[client])
-        covered = portfolio if t.cap_covers_all[provider] else portfolio & int(t.cap_covers[provider])
+        covered = portfolio & int(t.cap_covers[provider])
         modalities = t.modality.decode(covered)
         services = sorted(
             c.service
             for c in self.orgs[provider].capabilities
-            if c.service in PORTFOLIO_SERVICES and (c.all_modalities or c.modalities & set(modalities))
+            if c.service in PORTFOLIO_SERVICES and c.modalities & set(modalities)
         )
         appetite = 1.0
         side = "they" if theirs else "you"

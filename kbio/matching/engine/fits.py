@@ -93,8 +93,12 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
     taker = t.int_owner[interest]
     giver = t.item_owner[item]
     item_mods, item_areas = t.item_mods[item], t.item_areas[item]
-    modality = t.int_mod_any[interest] | ((item_mods & t.int_mods[interest]) != _ZERO)
-    area = t.int_area_any[interest] | ((item_areas & t.int_areas[interest]) != _ZERO)
+    wanted_mods, wanted_areas = t.int_mods[interest], t.int_areas[interest]
+    mods_known, areas_known = wanted_mods != _ZERO, wanted_areas != _ZERO
+    modality = (item_mods & wanted_mods) != _ZERO
+    area = (item_areas & wanted_areas) != _ZERO
+    # What is named must match, modality and area together; what is not named earns nothing.
+    science = (modality | ~mods_known) & (area | ~areas_known) & (mods_known | areas_known)
     excluded = _all_in(item_mods, t.excl_mods[taker]) | _all_in(item_areas, t.excl_areas[taker])
     competitor = (t.item_class[item] & t.classes[taker]) != _ZERO
     low, high = t.int_low[interest], t.int_high[interest]
@@ -106,9 +110,11 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
     deal_known = t.int_deals[interest] != _ZERO
     wanted, free = t.int_terr[interest], t.item_rights[item]
     territory_clash = (wanted != _ZERO) & (free != _ZERO) & ((wanted & free) == _ZERO)
-    fits = modality & area & ~excluded & ~competitor & (deal | ~deal_known) & (taker != giver)
+    fits = science & ~excluded & ~competitor & (deal | ~deal_known) & (taker != giver)
     total = w.modality + w.therapeutic_area + w.stage + w.deal or 1.0
-    base = (w.modality + w.therapeutic_area + w.stage * stage + w.deal * deal) / total
+    base = (
+        w.modality * modality + w.therapeutic_area * area + w.stage * stage + w.deal * deal
+    ) / total
     base = base * np.where(t.int_stated[interest], 1.0, IMPLIED)
     base = base * np.where(territory_clash, TERRITORY_CLASH, 1.0)
     return LicenseFit(
@@ -197,9 +203,9 @@ class ServeFit:
 
 
 def _portfolio_coverage(t: Tables, provider, client) -> np.ndarray:
-    """Share of a pharma's modalities (up to three) that a provider's capabilities cover."""
+    """Share of a pharma's modalities (up to two) that a provider's capabilities name."""
     portfolio = t.portfolio[client]
-    covered = np.where(t.cap_covers_all[provider], portfolio, portfolio & t.cap_covers[provider])
+    covered = portfolio & t.cap_covers[provider]
     wanted = np.minimum(np.bitwise_count(portfolio), BREADTH).astype(float)
     return np.where(wanted > 0, np.minimum(1.0, np.bitwise_count(covered) / np.maximum(wanted, 1)), 0.0)
 

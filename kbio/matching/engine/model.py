@@ -229,3 +229,4 @@ class Weights:
     off_intent: float = 50.0  # percent kept by a side that did not come for this role
     cross_border_bonus: float = 15.0  # percent more for a Korea–Japan pair
     include_same_kind: bool = False
+    minimum: float = 35.0  # lowest score suggested unless a reader asks for weaker fits

@@ -250,8 +250,8 @@ def interests_of(org: Org, taxonomy: Taxonomy) -> tuple[m.Interest, ...]:
 
 def within_focus(interest: m.Interest, science: tuple[frozenset, frozenset]) -> m.Interest:
     """A stated interest that names no modality (or area) means the organization's own
-    modalities (areas) when it states any: "oncology" from an ADC company is ADCs in oncology,
-    not any modality in oncology. Only an organization that names none takes any."""
+    modalities (areas): "oncology" from an ADC company is ADCs in oncology, not any modality
+    in oncology. When the organization names none either, the modality is not known."""
     modalities, areas = science
     if not interest.stated:
         return interest
@@ -495,9 +495,14 @@ class Tables:
         )
         # What a pharma buys for its modalities: making, testing and running studies, not
         # the regulatory or market-entry help a newcomer to a country needs.
+        # Only services for named modalities count: a generalist clinical CRO is no reason for
+        # a pharma to meet it at a partnering event.
         product = [self.service.index[s] for s in PORTFOLIO_SERVICES if s in self.service.index]
-        self.cap_covers = np.bitwise_or.reduce(self.cap_mods[:, product], axis=1) if product else np.zeros(n, np.uint64)
-        self.cap_covers_all = self.cap_all[:, product].any(axis=1) if product else np.zeros(n, bool)
+        self.cap_covers = (
+            np.bitwise_or.reduce(self.cap_mods[:, product], axis=1)
+            if product
+            else np.zeros(n, np.uint64)
+        )
         self.has_needs = self.portfolio != np.uint64(0)
         self.has_needs[self.need_owner] = True
 
@@ -526,7 +531,7 @@ class Tables:
         self.items_by_owner = _groups(self.item_owner, len(self.orgs))
 
     def _interests(self) -> None:
-        owner, mods, mod_any, areas, area_any, low, high = [], [], [], [], [], [], []
+        owner, mods, areas, low, high = [], [], [], [], []
         deals, terr, stated = [], [], []
         self.interests: list[m.Interest] = []
         all_deals = self.deal.mask(m.PARTNER_DEALS)
@@ -539,8 +544,6 @@ class Tables:
                 area_mask = self.area.mask(interest.areas)
                 mods.append(self.reach(mod_mask, self.modality))
                 areas.append(self.reach(area_mask, self.area))
-                mod_any.append(interest.stated and not interest.modalities)
-                area_any.append(interest.stated and not interest.areas)
                 low.append(ladder.STAGE_RANK.get(interest.stage_from, UNKNOWN))
                 high.append(ladder.STAGE_RANK.get(interest.stage_to, UNKNOWN))
                 wanted = self.deal.mask(interest.deals)
@@ -548,10 +551,10 @@ class Tables:
                 terr.append(self.territories(interest.territories))
                 stated.append(interest.stated)
         self.int_owner = np.array(owner, np.int64)
-        self.int_mods = np.array(mods, np.uint64)  # with broader and narrower areas
-        self.int_mod_any = np.array(mod_any, bool)
+        # With broader and narrower areas; 0 where the interest (and its organization) names
+        # none: not known, so it neither rules an item out nor earns a point.
+        self.int_mods = np.array(mods, np.uint64)
         self.int_areas = np.array(areas, np.uint64)
-        self.int_area_any = np.array(area_any, bool)
         self.int_low = np.array(low, np.int16)
         self.int_high = np.array(high, np.int16)
         self.int_deals = np.array(deals, np.uint64)
