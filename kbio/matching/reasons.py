@@ -262,8 +262,12 @@ BLOCKED = {
     "they_not_interested": gettext_lazy("They marked you not interested"),
     "funds_not_companies_theirs": gettext_lazy("They invest in funds, not in companies"),
     "funds_not_companies_yours": gettext_lazy("You invest in funds, not in companies"),
-    "sector_not_bio_theirs": gettext_lazy("Their stated sectors do not include life sciences"),
-    "sector_not_bio_yours": gettext_lazy("Your stated sectors do not include life sciences"),
+    "sector_outside_mandate_theirs": gettext_lazy(
+        "They invest in %(sectors)s, which leaves you out"
+    ),
+    "sector_outside_mandate_yours": gettext_lazy(
+        "You invest in %(sectors)s, which leaves them out"
+    ),
     "country_outside_mandate_theirs": gettext_lazy("They invest only in %(countries)s"),
     "country_outside_mandate_yours": gettext_lazy("You invest only in %(countries)s"),
     "they_left_all": gettext_lazy(

@@ -25,6 +25,7 @@ MODALITIES = [
     "antibody",
     "adc",
     "small-molecule",
+    "ai-drug-discovery",
 ]
 AREAS = ["oncology", "immuno-oncology", "neurology", "ophthalmology", "musculoskeletal"]
 SERVICES = [

@@ -262,7 +262,9 @@ class Engine:
         for name, fit in found.items():
             if roles is not None and name not in roles:
                 continue
-            if not w.include_same_kind and name not in _FUND_ROLES:
+            # Two of a kind meet as a fund and a fund of funds, or as a provider and its
+            # client (a venture making culture media for another), not otherwise by default.
+            if not w.include_same_kind and name not in _FUND_ROLES | _SERVICE_ROLES:
                 fit = np.where(same, 0.0, fit)
             value = fit * self._intent_factor(v, name, w) * self._role_factor(name, w)
             better = value > best + 1e-12
@@ -363,8 +365,13 @@ class Engine:
                 continue
             code = int(fits.invest(t, np.array([investor]), np.array([company]), w).blocked[0])
             if code:
-                name = {1: "funds_not_companies", 2: "sector_not_bio", 3: "country_outside_mandate"}
-                return Line(f"{name[code]}_{side}", {"countries": sorted(self.orgs[investor].mandate.countries) if self.orgs[investor].mandate else []})
+                name = {1: "funds_not_companies", 2: "sector_outside_mandate", 3: "country_outside_mandate"}
+                mandate = self.orgs[investor].mandate
+                params = {
+                    "countries": sorted(mandate.countries) if mandate else [],
+                    "sectors": sorted(mandate.sectors) if mandate else [],
+                }
+                return Line(f"{name[code]}_{side}", params)
         for taker, giver, side in ((c, v, "they"), (v, c, "you")):
             left = self._left(taker, giver)
             if left:
@@ -599,6 +606,8 @@ class Engine:
         if fit.deal[best]:
             matched = sorted(set(dparams["wanted"]) & offered.deals)
             parts.earn(Line(f"{who}_take_deal", dict(dparams, deals=matched)), deal_points)
+        elif fit.deal_known[best]:
+            parts.lose(Line(f"{who}_want_other_deal", dparams), deal_points)
         if not interest.stated:
             owner = "their" if yours else "your"
             lost = parts.unit * (1 - fits.IMPLIED) * float(fit.value[best]) / fits.IMPLIED / max(parts.unit, 1e-12) * parts.unit if fit.value[best] else 0.0
@@ -625,8 +634,7 @@ class Engine:
         science_weight = (w.modality + w.therapeutic_area) * bool(fit.science_applies[0])
         total = w.deal + w.stage + science_weight or 1.0
         side = "they" if theirs else "you"
-        mandate = self.orgs[investor].mandate
-        sectors = sorted(mandate.sectors) if mandate else []
+        sectors = t.sector.decode(int(t.sectors[investor] & t.company_sectors[company]))
         points = parts.unit * w.deal / total
         if fit.sector[0]:
             parts.earn(Line(f"{side}_invest_in_sector", {"sectors": sectors}), points)
@@ -663,6 +671,7 @@ class Engine:
                 parts.earn(Line(f"{side}_invest_in_science", params), points)
             else:
                 parts.lose(Line(f"{side}_invest_elsewhere", params), points)
+        mandate = self.orgs[investor].mandate
         if mandate and mandate.countries and self.orgs[company].country in mandate.countries:
             parts.notes.append(Line(f"{side}_invest_in_country", {"country": self.orgs[company].country}))
         return None

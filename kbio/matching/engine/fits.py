@@ -98,7 +98,11 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
     modality = (item_mods & wanted_mods) != _ZERO
     area = (item_areas & wanted_areas) != _ZERO
     # What is named must match, modality and area together; what is not named earns nothing.
+    # An interest read from a profile (not stated) must name both: a broad label alone ("ageing")
+    # is no interest.
+    stated = t.int_stated[interest]
     science = (modality | ~mods_known) & (area | ~areas_known) & (mods_known | areas_known)
+    science &= stated | (mods_known & areas_known)
     excluded = _all_in(item_mods, t.excl_mods[taker]) | _all_in(item_areas, t.excl_areas[taker])
     competitor = (t.item_class[item] & t.classes[taker]) != _ZERO
     low, high = t.int_low[interest], t.int_high[interest]
@@ -110,12 +114,15 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
     deal_known = t.int_deals[interest] != _ZERO
     wanted, free = t.int_terr[interest], t.item_rights[item]
     territory_clash = (wanted != _ZERO) & (free != _ZERO) & ((wanted & free) == _ZERO)
-    fits = science & ~excluded & ~competitor & (deal | ~deal_known) & (taker != giver)
+    # An asset offered for a partner to take over can only be taken over: a research
+    # interest is no buyer for it. For the rest a deal that differs only costs its points.
+    strict = t.item_strict[item] & deal_known
+    fits = science & ~excluded & ~competitor & (deal | ~strict) & (taker != giver)
     total = w.modality + w.therapeutic_area + w.stage + w.deal or 1.0
     base = (
         w.modality * modality + w.therapeutic_area * area + w.stage * stage + w.deal * deal
     ) / total
-    base = base * np.where(t.int_stated[interest], 1.0, IMPLIED)
+    base = base * np.where(stated, 1.0, IMPLIED)
     base = base * np.where(territory_clash, TERRITORY_CLASH, 1.0)
     return LicenseFit(
         np.where(fits, base, 0.0),
@@ -134,8 +141,8 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
 @dataclass
 class InvestFit:
     value: np.ndarray
-    blocked: np.ndarray  # int8: 0 no, 1 funds only, 2 sector not bio, 3 country outside
-    sector: np.ndarray  # bool: a bio sector mandate
+    blocked: np.ndarray  # int8: 0 no, 1 funds only, 2 sectors outside, 3 country outside
+    sector: np.ndarray  # bool: its mandate names a sector the company is in
     stage: np.ndarray
     window_known: np.ndarray
     science_applies: np.ndarray
@@ -148,11 +155,12 @@ def invest(t: Tables, investor: np.ndarray, company: np.ndarray, w: Weights) -> 
     bit = np.left_shift(np.uint64(1), (t.country[company] % 64).astype(np.uint64))
     allowed = t.allowed[investor]
     country_out = (allowed != _ZERO) & ((allowed & bit) == _ZERO)
+    stated = t.bio[investor] == 1
+    sector = stated & ((t.sectors[investor] & t.company_sectors[company]) != _ZERO)
     blocked = np.select(
-        [vehicle == 2, t.bio[investor] == 0, country_out], [1, 2, 3], default=0
+        [vehicle == 2, stated & ~sector, country_out], [1, 2, 3], default=0
     ).astype(np.int8)
     takes = (vehicle != 0) & t.seeks_investment[company] & (investor != company)
-    sector = t.bio[investor] == 1
     low, high = t.inv_low[investor], t.inv_high[investor]
     stage = stage_credit(t.stage[company], low, high)
     window_known = (low != UNKNOWN) | (high != UNKNOWN)

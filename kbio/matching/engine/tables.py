@@ -135,6 +135,16 @@ def intents_of(org: Org) -> frozenset[str]:
     return frozenset(org.intents) | sought
 
 
+def sectors_of(org: Org, modalities: frozenset[str]) -> set[str]:
+    """The investment sectors a company belongs to."""
+    if org.kind == m.INVESTOR or org.kind == m.AGENCY:
+        return set()
+    found = {"life_sciences"}
+    if "ai-drug-discovery" in modalities:
+        found.add("ai")
+    return found
+
+
 def needs_of(org: Org, taxonomy: Taxonomy) -> list[Need]:
     """What the next milestone of each programme an organization develops itself needs.
 
@@ -410,7 +420,7 @@ class Tables:
 
     def _investors(self, n: int) -> None:
         vehicle = np.zeros(n, np.int8)  # 0 not an investor, 1 direct, 2 fund of funds, 3 both
-        bio = np.full(n, UNKNOWN, np.int8)  # sectors: 1 bio, 0 not bio, -1 not stated
+        bio = np.full(n, UNKNOWN, np.int8)  # 1 when its mandate names sectors, -1 when not
         sectors = np.zeros(n, np.uint64)
         allowed = np.zeros(n, np.uint64)  # countries it invests in (0: not limited)
         low = np.full(n, UNKNOWN, np.int16)
@@ -424,12 +434,18 @@ class Tables:
             "sectors",
         )
         self.sector = sector_vocab
+        # The sectors a company is in: every developer and provider is in life sciences, and
+        # one that discovers drugs with AI is an AI company too.
+        self.company_sectors = np.array(
+            [sector_vocab.mask(sectors_of(o, self.science[row][0])) for row, o in enumerate(self.orgs)],
+            np.uint64,
+        )
         for row, org in enumerate(self.orgs):
             mandate = org.mandate
             if mandate is not None:
                 vehicle[row] = {m.DIRECT: 1, m.FUND_OF_FUNDS: 2, m.BOTH: 3}.get(mandate.vehicle, 1)
                 if mandate.sectors:
-                    bio[row] = 1 if mandate.sectors & m.BIO_SECTORS else 0
+                    bio[row] = 1
                     # A generalist shares a sector with anyone.
                     wide = sector_vocab.codes if "generalist" in mandate.sectors else ()
                     sectors[row] = sector_vocab.mask([*mandate.sectors, *wide])
@@ -528,6 +544,9 @@ class Tables:
         self.item_deals = np.array(deals, np.uint64)
         self.item_rights = np.array(rights, np.uint64)
         self.item_class = np.array(cls, np.uint64)
+        self.item_strict = np.array(
+            [bool(i.asset) and i.asset.direction == "divesting" for i in self.items], bool
+        )
         self.items_by_owner = _groups(self.item_owner, len(self.orgs))
 
     def _interests(self) -> None:
