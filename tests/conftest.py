@@ -6,7 +6,7 @@ from tests.factories import FocusAreaFactory, PartnershipTypeFactory
 
 @pytest.fixture
 def taxonomy(db):
-    """The real taxonomy fixture: 36 focus areas and 15 partnership types."""
+    """The real taxonomy fixture: 39 focus areas and 15 partnership types."""
     from django.core.management import call_command
 
     call_command("loaddata", "taxonomy", verbosity=0)

@@ -1,17 +1,36 @@
+from urllib.parse import urlsplit
+
 from django.contrib import admin
 from django.db.models import Count
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from kbio.matching.services import match_index_invalidate
 
-from .models import Asset, Contact, FocusArea, Organization, PartnershipType
+from .models import (
+    Asset,
+    Contact,
+    Exclusion,
+    FocusArea,
+    Interest,
+    InvestorMandate,
+    Organization,
+    PartnershipType,
+    Relationship,
+    ServiceCapability,
+)
 
 
-class RefreshesMatching(admin.ModelAdmin):
-    """Edits here change partner suggestions: the next matching page view shows them."""
+class RefreshesMatching:
+    """Mixin for the admins whose edits change partner suggestions: the next matching page
+    shows them. Put it before the ModelAdmin class (`RefreshesMatching, SimpleHistoryAdmin`).
 
-    def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
+    Every admin save goes through save_model: the add and change forms (their inlines are
+    saved in the same transaction), list editing, and simple_history's revert."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
         match_index_invalidate()
 
     def delete_model(self, request, obj):
@@ -52,7 +71,7 @@ class OrganizationCountryFilter(CountryFilter):
 
 
 @admin.register(FocusArea)
-class FocusAreaAdmin(RefreshesMatching):
+class FocusAreaAdmin(RefreshesMatching, admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "name_ja", "kind", "parent", "slug", "organization_count"]
     list_filter = ["kind"]
     list_select_related = ["parent"]
@@ -70,7 +89,7 @@ class FocusAreaAdmin(RefreshesMatching):
 
 
 @admin.register(PartnershipType)
-class PartnershipTypeAdmin(RefreshesMatching):
+class PartnershipTypeAdmin(RefreshesMatching, admin.ModelAdmin):
     list_display = ["name_en", "name_ko", "name_ja", "slug", "order"]
     search_fields = ["name_en", "name_ko", "name_ja", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -91,8 +110,12 @@ class AssetInline(admin.StackedInline):
         "designations",
         "teaser",
         "confidential_details",
+        ("source_url", "checked_on"),
         "order",
     ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
 
 
 class ContactInline(admin.TabularInline):
@@ -102,8 +125,138 @@ class ContactInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+# --- partnering criteria ----------------------------------------------------------------------
+
+
+@admin.display(description=_("source"), ordering="source_url")
+def source_link(obj) -> str:
+    """The source's site name as a link; a long address would crowd the list."""
+    if not obj.source_url:
+        return _("stated by the organization")
+    return format_html(
+        '<a href="{}" rel="noopener noreferrer" target="_blank">{}</a>',
+        obj.source_url,
+        urlsplit(obj.source_url).hostname or obj.source_url,
+    )
+
+
+class InterestInline(admin.StackedInline):
+    model = Interest
+    extra = 0
+    autocomplete_fields = ["modalities", "therapeutic_areas", "deal_types"]
+    fields = [
+        "slug",
+        "modalities",
+        "therapeutic_areas",
+        ("stage_from", "stage_to"),
+        "deal_types",
+        "territories",
+        "note",
+        ("source_url", "checked_on"),
+    ]
+
+    def get_queryset(self, request):
+        # The row's title names its organization; the autocomplete widgets still look up
+        # their own selected values (one query each, as Django's widget does).
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization")
+            .prefetch_related("modalities", "therapeutic_areas", "deal_types")
+        )
+
+
+class ExclusionInline(admin.TabularInline):
+    model = Exclusion
+    extra = 0
+    autocomplete_fields = ["focus_area", "deal_type"]
+    fields = ["slug", "focus_area", "deal_type", "since", "note", "source_url", "checked_on"]
+
+    def get_queryset(self, request):
+        return (
+            super().get_queryset(request).select_related("organization", "focus_area", "deal_type")
+        )
+
+
+class InvestorMandateInline(admin.StackedInline):
+    model = InvestorMandate
+    extra = 0
+    max_num = 1
+    fields = [
+        "vehicle",
+        "sectors",
+        "rounds",
+        ("cheque_min_usd", "cheque_max_usd"),
+        "lead_role",
+        "countries",
+        "geography_rule",
+        "note",
+        ("source_url", "checked_on"),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization")
+
+
+class ServiceCapabilityInline(admin.StackedInline):
+    model = ServiceCapability
+    extra = 0
+    autocomplete_fields = ["service", "modalities"]
+    fields = [
+        "service",
+        ("modalities", "all_modalities"),
+        "standards",
+        "regulators",
+        "note",
+        ("source_url", "checked_on"),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("organization", "service")
+            .prefetch_related("modalities")
+        )
+
+
+class RelationshipInline(admin.TabularInline):
+    model = Relationship
+    fk_name = "organization"
+    extra = 0
+    autocomplete_fields = ["partner"]
+    fields = ["partner", "kind", "since", "until", "note", "source_url", "checked_on"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "partner")
+
+
+class RelationshipAsPartnerInline(admin.TabularInline):
+    """Relationships recorded on the other organization: shown here so that a reader sees
+    every relationship of the organization, edited on the organization that records it."""
+
+    model = Relationship
+    fk_name = "partner"
+    extra = 0
+    verbose_name = _("relationship recorded by the other organization")
+    verbose_name_plural = _("relationships recorded by the other organization")
+    fields = ["organization", "kind", "since", "until", "note", source_link, "checked_on"]
+    readonly_fields = fields
+    show_change_link = True
+    can_delete = False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "partner")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Organization)
-class OrganizationAdmin(RefreshesMatching):
+class OrganizationAdmin(RefreshesMatching, SimpleHistoryAdmin):
     list_display = [
         "name",
         "native_name",
@@ -112,18 +265,43 @@ class OrganizationAdmin(RefreshesMatching):
         "city",
         "lead_stage",
         "asset_count",
+        "checked_on",
         "is_active",
     ]
     list_filter = ["kind", CountryFilter, "focus_areas", "lead_stage", "is_active"]
-    search_fields = ["name", "native_name", "slug", "city", "assets__name"]
+    search_fields = ["name", "native_name", "former_name", "slug", "city", "assets__name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["focus_areas", "seeks", "offers"]
-    inlines = [AssetInline, ContactInline]
+    inlines = [
+        AssetInline,
+        ContactInline,
+        InterestInline,
+        ExclusionInline,
+        InvestorMandateInline,
+        ServiceCapabilityInline,
+        RelationshipInline,
+        RelationshipAsPartnerInline,
+    ]
     fieldsets = [
-        (None, {"fields": [("name", "native_name"), "slug", ("kind", "is_active")]}),
+        (
+            None,
+            {"fields": [("name", "native_name"), "former_name", "slug", ("kind", "is_active")]},
+        ),
         (_("Where"), {"fields": [("country", "city"), "website", "founded", "languages"]}),
-        (_("Profile"), {"fields": ["description", "focus_areas", "lead_stage"]}),
-        (_("Partnering"), {"fields": ["seeks", "offers", "preferred_stages"]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "description",
+                    "description_ko",
+                    "description_ja",
+                    "focus_areas",
+                    "lead_stage",
+                ]
+            },
+        ),
+        (_("Partnering"), {"fields": ["intents", "seeks", "offers", "preferred_stages"]}),
+        (_("Sources"), {"fields": ["sources", "checked_on"]}),
     ]
 
     def get_queryset(self, request):
@@ -135,19 +313,109 @@ class OrganizationAdmin(RefreshesMatching):
 
 
 @admin.register(Asset)
-class AssetAdmin(RefreshesMatching):
-    list_display = ["name", "organization", "modality", "stage", "direction"]
+class AssetAdmin(RefreshesMatching, SimpleHistoryAdmin):
+    list_display = ["name", "organization", "modality", "stage", "direction", "checked_on"]
     list_filter = ["stage", "direction", "modality", OrganizationCountryFilter]
     list_select_related = ["organization", "modality"]
     search_fields = [
         "name",
         "slug",
         "indications",
+        "platform_class",
         "organization__name",
         "organization__native_name",
     ]
     autocomplete_fields = ["organization", "modality", "therapeutic_areas"]
     prepopulated_fields = {"slug": ["name"]}
+
+
+ORGANIZATION_SEARCH = ["organization__name", "organization__native_name", "organization__slug"]
+
+
+@admin.register(Interest)
+class InterestAdmin(RefreshesMatching, SimpleHistoryAdmin):
+    list_display = ["slug", "organization", "stage_from", "stage_to", source_link, "checked_on"]
+    list_filter = ["organization__kind", OrganizationCountryFilter, "stage_from", "checked_on"]
+    list_select_related = ["organization"]
+    search_fields = ["slug", "note", *ORGANIZATION_SEARCH]
+    autocomplete_fields = ["organization", "modalities", "therapeutic_areas", "deal_types"]
+
+
+@admin.register(Exclusion)
+class ExclusionAdmin(RefreshesMatching, SimpleHistoryAdmin):
+    list_display = [
+        "slug",
+        "organization",
+        "focus_area",
+        "deal_type",
+        "since",
+        source_link,
+        "checked_on",
+    ]
+    list_filter = ["organization__kind", "focus_area__kind", "since", "checked_on"]
+    list_select_related = ["organization", "focus_area", "deal_type"]
+    search_fields = [
+        "slug",
+        "note",
+        "focus_area__name_en",
+        "deal_type__name_en",
+        *ORGANIZATION_SEARCH,
+    ]
+    autocomplete_fields = ["organization", "focus_area", "deal_type"]
+
+
+@admin.register(InvestorMandate)
+class InvestorMandateAdmin(RefreshesMatching, SimpleHistoryAdmin):
+    list_display = [
+        "organization",
+        "vehicle",
+        "lead_role",
+        "cheque_min_usd",
+        "cheque_max_usd",
+        source_link,
+        "checked_on",
+    ]
+    list_filter = ["vehicle", "lead_role", OrganizationCountryFilter, "checked_on"]
+    list_select_related = ["organization"]
+    search_fields = ["note", "geography_rule", *ORGANIZATION_SEARCH]
+    autocomplete_fields = ["organization"]
+
+
+@admin.register(ServiceCapability)
+class ServiceCapabilityAdmin(RefreshesMatching, SimpleHistoryAdmin):
+    list_display = ["organization", "service", "all_modalities", source_link, "checked_on"]
+    list_filter = [
+        ("service", admin.RelatedOnlyFieldListFilter),
+        "all_modalities",
+        OrganizationCountryFilter,
+        "checked_on",
+    ]
+    list_select_related = ["organization", "service"]
+    search_fields = ["note", "service__name_en", "service__slug", *ORGANIZATION_SEARCH]
+    autocomplete_fields = ["organization", "service", "modalities"]
+
+
+@admin.register(Relationship)
+class RelationshipAdmin(RefreshesMatching, SimpleHistoryAdmin):
+    list_display = [
+        "organization",
+        "partner",
+        "kind",
+        "since",
+        "until",
+        source_link,
+        "checked_on",
+    ]
+    list_filter = ["kind", "organization__kind", "checked_on"]
+    list_select_related = ["organization", "partner"]
+    search_fields = [
+        "note",
+        "partner__name",
+        "partner__native_name",
+        "partner__slug",
+        *ORGANIZATION_SEARCH,
+    ]
+    autocomplete_fields = ["organization", "partner"]
 
 
 @admin.register(Contact)

@@ -1,7 +1,8 @@
 """The directory: who is who in Korea–Japan bio partnering, and what they work on."""
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import connection, models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
@@ -354,6 +355,16 @@ class Organization(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("directory:organization", args=[self.slug])
+
+    def clean(self):
+        check = URLValidator(schemes=["http", "https"])
+        for address in self.source_list:
+            try:
+                check(address)
+            except ValidationError:
+                raise ValidationError(
+                    {"sources": _("“%(address)s” is not a web address.") % {"address": address}}
+                ) from None
 
     def natural_key(self):
         return (self.slug,)

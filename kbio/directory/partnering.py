@@ -147,11 +147,13 @@ class Interest(Evidence):
     natural_key.dependencies = ["directory.organization"]
 
     def clean(self):
-        if self.stage_from and self.stage_to:
-            if stages.STAGE_RANK[self.stage_from] > stages.STAGE_RANK[self.stage_to]:
-                raise ValidationError(
-                    {"stage_to": _("The latest stage comes before the earliest one.")}
-                )
+        window = (self.stage_from, self.stage_to)
+        if all(stage in stages.STAGE_RANK for stage in window) and (
+            stages.STAGE_RANK[self.stage_from] > stages.STAGE_RANK[self.stage_to]
+        ):
+            raise ValidationError(
+                {"stage_to": _("The latest stage comes before the earliest one.")}
+            )
 
 
 class Exclusion(Evidence):
@@ -214,8 +216,16 @@ class Exclusion(Evidence):
     natural_key.dependencies = ["directory.organization"]
 
     def clean(self):
-        if (self.focus_area_id is None) == (self.deal_type_id is None):
-            raise ValidationError(_("Name either a focus area or a deal type, not both."))
+        # Keyed to a field, so a form shows the message next to what to correct (and the
+        # constraint on the same fields is not reported a second time).
+        if self.focus_area_id is None and self.deal_type_id is None:
+            raise ValidationError(
+                {"focus_area": _("Name a focus area or a deal type that it rules out.")}
+            )
+        if self.focus_area_id is not None and self.deal_type_id is not None:
+            raise ValidationError(
+                {"focus_area": _("Name either a focus area or a deal type, not both.")}
+            )
         if self.focus_area_id and self.focus_area.kind == "service":
             raise ValidationError(
                 {"focus_area": _("Exclude a modality or a therapeutic area, not a service.")}
@@ -273,9 +283,7 @@ class InvestorMandate(Evidence):
         related_name="mandate",
     )
     vehicle = models.CharField(_("invests in"), max_length=20, choices=Vehicle.choices)
-    sectors = ChoiceListField(
-        _("sectors"), item_choices=Sector, help_text=_("Empty: not stated.")
-    )
+    sectors = ChoiceListField(_("sectors"), item_choices=Sector, help_text=_("Empty: not stated."))
     rounds = ChoiceListField(_("rounds"), item_choices=Round, help_text=_("Empty: not stated."))
     cheque_min_usd = models.PositiveBigIntegerField(
         _("smallest cheque (US$)"), null=True, blank=True
@@ -326,6 +334,13 @@ class InvestorMandate(Evidence):
         return (self.organization.slug,)
 
     natural_key.dependencies = ["directory.organization"]
+
+    def clean(self):
+        low, high = self.cheque_min_usd, self.cheque_max_usd
+        if low is not None and high is not None and low > high:
+            raise ValidationError(
+                {"cheque_max_usd": _("The smallest cheque is larger than the largest.")}
+            )
 
     @property
     def sector_labels(self) -> list[str]:
@@ -380,9 +395,7 @@ class ServiceCapability(Evidence):
         ),
     )
     standards = ChoiceListField(_("quality standards"), item_choices=Standard)
-    regulators = ChoiceListField(
-        _("regulators it has worked with"), item_choices=Regulator
-    )
+    regulators = ChoiceListField(_("regulators it has worked with"), item_choices=Regulator)
     note = models.CharField(_("note"), max_length=300, blank=True)
     history = HistoricalRecords(m2m_fields=[modalities])
 
@@ -483,6 +496,8 @@ class Relationship(Evidence):
 
     def clean(self):
         if self.organization_id and self.organization_id == self.partner_id:
-            raise ValidationError(_("An organization has no relationship with itself."))
+            raise ValidationError(
+                {"partner": _("An organization has no relationship with itself.")}
+            )
         if self.until and self.since and self.until < self.since:
             raise ValidationError({"until": _("A relationship cannot end before it starts.")})

@@ -202,6 +202,14 @@ MISSING = {
     "lowered_by_their_feedback": gettext_lazy(
         "Ranked lower: they turned down a partner like you as outside their focus"
     ),
+    "they_lack_support_you_seek": gettext_lazy("Support you seek that they do not offer: %(deals)s"),
+    "you_lack_support_they_seek": gettext_lazy("Support they seek that you do not offer: %(deals)s"),
+    "services_count_less": gettext_lazy(
+        "A service provider counts for %(percent)s%% of a partner for your science"
+    ),
+    "support_counts_less": gettext_lazy(
+        "Support counts for less than a partner for your science or a service you need"
+    ),
     "not_cross_border": gettext_lazy("Not a Korea–Japan pair"),
     "nothing_in_common": gettext_lazy(
         "Nothing fits yet: no interest takes what the other offers, no investment, service "
@@ -295,7 +303,7 @@ def month(iso: str) -> str:
 
 def _in_sentence(name: str, language: str) -> str:
     """'Oncology' → 'oncology' in English running text; 'iPSC…', 'GLP…', 'CRO…' stay."""
-    if language == "en" and len(name) > 1 and name[1].islower():
+    if language == "en" and len(name) > 2 and (name[1].islower() or name[1:3] == "-c"):
         return name[0].lower() + name[1:]
     return name
 
@@ -420,6 +428,8 @@ class Renderer:
             values["subject"] = self._subject(p["subject"])
         if "subjects" in p:
             values["subjects"] = join([self._subject(s) for s in p["subjects"]])
+        if "percent" in p:
+            values["percent"] = f"{p['percent']:g}"
         if p.get("portfolio"):
             values["portfolio"] = self.areas(p["portfolio"])
         if "platform" in p:

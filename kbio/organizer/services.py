@@ -1,4 +1,4 @@
-"""CSV imports of organizations and meeting requests: all or nothing.
+"""CSV imports of organizations, partnering criteria and meeting requests: all or nothing.
 
 Rows are applied in file order inside one transaction, each checked by the same model rules
 the pages and the admin use (field choices, constraints, the request rules of the events app).
@@ -8,18 +8,31 @@ line, and if there is any, the transaction is rolled back and `ImportRefused` li
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kbio.directory.models import Asset, FocusArea, Organization, PartnershipType, Stage
+from kbio.directory.models import (
+    Asset,
+    Exclusion,
+    FocusArea,
+    Interest,
+    InvestorMandate,
+    Organization,
+    PartnershipType,
+    Relationship,
+    ServiceCapability,
+    Stage,
+)
 from kbio.events.models import (
     LIVE_STATUSES,
     DeclineReason,
@@ -33,7 +46,19 @@ from kbio.matching.services import match_index_invalidate
 
 from . import csvfiles
 from .csvfiles import ImportRefused, Row, RowError
-from .exports import ORGANIZATION_COLUMNS, REQUEST_COLUMNS, REQUEST_NAME_COLUMNS
+from .exports import (
+    CAPABILITY,
+    CRITERIA_COLUMNS,
+    CRITERIA_COMMON_COLUMNS,
+    CRITERIA_TYPE_COLUMNS,
+    EXCLUSION,
+    INTEREST,
+    MANDATE,
+    ORGANIZATION_COLUMNS,
+    RELATIONSHIP,
+    REQUEST_COLUMNS,
+    REQUEST_NAME_COLUMNS,
+)
 
 
 @dataclass
@@ -96,8 +121,19 @@ def _apply_rows(rows: list[Row], apply_row) -> ImportResult:
 # --- organizations ----------------------------------------------------------------------------
 
 ORGANIZATION_REQUIRED = ("slug", "name", "kind", "country")
-_SCALARS = ("name", "native_name", "kind", "country", "city", "website", "description")
-_LISTS = ("preferred_stages", "languages")
+_SCALARS = (
+    "name",
+    "native_name",
+    "former_name",
+    "kind",
+    "country",
+    "city",
+    "website",
+    "description",
+    "description_ko",
+    "description_ja",
+)
+_LISTS = ("preferred_stages", "intents", "languages")
 _RELATIONS = {"focus_areas": FocusArea, "seeks": PartnershipType, "offers": PartnershipType}
 
 
@@ -107,8 +143,11 @@ def _state(org: Organization) -> tuple:
         org.founded,
         org.lead_stage,
         tuple(org.preferred_stages),
+        tuple(org.intents),
         tuple(org.languages),
         org.is_active,
+        tuple(org.source_list),
+        org.checked_on,
     )
 
 
@@ -120,6 +159,23 @@ def _parse_boolean(row: Row, column: str, errors: list[RowError]) -> bool | None
         return False
     errors.append(RowError(row.line, _("Write true or false."), column))
     return None
+
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _parse_date(row: Row, column: str, errors: list[RowError]) -> date | None:
+    """The cell's YYYY-MM-DD date; None when it is empty or wrong (wrong: an error noted)."""
+    value = row.get(column)
+    if not value:
+        return None
+    try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
+        return date.fromisoformat(value)
+    except ValueError:
+        errors.append(RowError(row.line, _("Write a date as YYYY-MM-DD, e.g. 2025-10-01."), column))
+        return None
 
 
 class _OrganizationRows:
@@ -177,6 +233,12 @@ class _OrganizationRows:
         for column in _LISTS:
             if row.has(column):
                 setattr(org, column, csvfiles.split(row.get(column)))
+        if row.has("sources"):
+            sources = csvfiles.split(row.get("sources"))
+            if sources != org.source_list:  # the admin may have stored other line breaks
+                org.sources = "\n".join(sources)
+        if row.has("checked_on"):
+            org.checked_on = _parse_date(row, "checked_on", errors)
         if row.has("is_active"):
             active = True if not row.get("is_active") else _parse_boolean(row, "is_active", errors)
             if active is not None:
@@ -236,6 +298,343 @@ def organizations_import(*, data: bytes) -> ImportResult:
         optional=[c for c in ORGANIZATION_COLUMNS if c not in ORGANIZATION_REQUIRED],
     )
     result = _apply_rows(rows, _OrganizationRows(rows))
+    if result.changed:
+        match_index_invalidate()
+    return result
+
+
+# --- partnering criteria ----------------------------------------------------------------------
+
+CRITERIA_REQUIRED = ("type", "organization")
+# A cell that could not be read; its error is already noted.
+_BAD = object()
+
+
+class _CriterionCells:
+    """Reads the cells of one criterion row, noting an error on its column for each bad one."""
+
+    def __init__(self, row: Row, errors: list[RowError], directory: _CriteriaRows):
+        self.row = row
+        self.errors = errors
+        self.directory = directory
+
+    def error(self, column: str, message: str) -> object:
+        self.errors.append(RowError(self.row.line, message, column))
+        return _BAD
+
+    def organization(self, column: str) -> int | object:
+        slug = self.row.get(column)
+        if not slug:
+            return self.error(column, _("Write the slug of an organization."))
+        if slug not in self.directory.organizations:
+            return self.error(
+                column,
+                _("Unknown organization “%(slug)s”; import it with the organizations first.")
+                % {"slug": slug},
+            )
+        return self.directory.organizations[slug]
+
+    def date(self, column: str, *, required: bool = False) -> date | None | object:
+        errors: list[RowError] = []
+        value = _parse_date(self.row, column, errors)
+        if errors:
+            self.errors.extend(errors)
+            return _BAD
+        if value is None and required:
+            return self.error(column, _("Write a date as YYYY-MM-DD, e.g. 2025-10-01."))
+        return value
+
+    def codes(self, column: str) -> list[str]:
+        return csvfiles.split(self.row.get(column))
+
+    def dollars(self, column: str) -> int | None | object:
+        value = self.row.get(column)
+        if not value:
+            return None
+        if not value.isdigit():
+            return self.error(
+                column, _("Write a whole number of US dollars without separators, e.g. 5000000.")
+            )
+        return int(value)
+
+    def boolean(self, column: str) -> bool | object:
+        if not self.row.get(column):
+            return False
+        value = _parse_boolean(self.row, column, self.errors)
+        return _BAD if value is None else value
+
+    def _area(self, column: str, slug: str, kinds: Sequence[str]) -> FocusArea | None:
+        area = self.directory.areas.get(slug)
+        if area is None:
+            self.error(column, _("Unknown focus-area slug “%(slug)s”.") % {"slug": slug})
+        elif area.kind not in kinds:
+            self.error(
+                column,
+                _("“%(slug)s” is of kind %(kind)s; this column takes %(wanted)s.")
+                % {"slug": slug, "kind": area.kind, "wanted": _(" or ").join(kinds)},
+            )
+            area = None
+        return area
+
+    def area(self, column: str, *kinds: str) -> FocusArea | None | object:
+        slug = self.row.get(column)
+        if not slug:
+            return None
+        return self._area(column, slug, kinds) or _BAD
+
+    def areas(self, column: str, kind: str) -> set[int] | object:
+        found = [self._area(column, slug, [kind]) for slug in self.codes(column)]
+        return _BAD if None in found else {area.pk for area in found}
+
+    def _deal(self, column: str, slug: str) -> PartnershipType | None:
+        deal = self.directory.deals.get(slug)
+        if deal is None:
+            self.error(column, _("Unknown partnership-type slug “%(slug)s”.") % {"slug": slug})
+        return deal
+
+    def deal(self, column: str) -> PartnershipType | None | object:
+        slug = self.row.get(column)
+        if not slug:
+            return None
+        return self._deal(column, slug) or _BAD
+
+    def deals(self, column: str) -> set[int] | object:
+        found = [self._deal(column, slug) for slug in self.codes(column)]
+        return _BAD if None in found else {deal.pk for deal in found}
+
+
+# How each column is read; the model's field rules (choices, URLs, clean()) check the rest.
+_TEXT_COLUMNS = frozenset(
+    {"note", "geography_rule", "source_url", "stage_from", "stage_to", "vehicle", "lead_role"}
+)
+_LIST_COLUMNS = frozenset({"territories", "sectors", "rounds", "standards", "regulators"})
+_M2M_COLUMNS = {
+    "modalities": lambda cells: cells.areas("modalities", FocusArea.Kind.MODALITY),
+    "therapeutic_areas": lambda cells: cells.areas(
+        "therapeutic_areas", FocusArea.Kind.THERAPEUTIC_AREA
+    ),
+    "deal_types": lambda cells: cells.deals("deal_types"),
+}
+_OTHER_COLUMNS = {
+    "focus_area": lambda cells: cells.area(
+        "focus_area", FocusArea.Kind.MODALITY, FocusArea.Kind.THERAPEUTIC_AREA
+    ),
+    "deal_type": lambda cells: cells.deal("deal_type"),
+    "since": lambda cells: cells.date("since", required=True),
+    "until": lambda cells: cells.date("until"),
+    "cheque_min_usd": lambda cells: cells.dollars("cheque_min_usd"),
+    "cheque_max_usd": lambda cells: cells.dollars("cheque_max_usd"),
+    "all_modalities": lambda cells: cells.boolean("all_modalities"),
+    "countries": lambda cells: [code.upper() for code in cells.codes("countries")],
+}
+_MODELS = {
+    INTEREST: Interest,
+    EXCLUSION: Exclusion,
+    MANDATE: InvestorMandate,
+    CAPABILITY: ServiceCapability,
+    RELATIONSHIP: Relationship,
+}
+# Columns that identify a criterion (with the organization); a row never changes them.
+_KEY_COLUMNS = {
+    INTEREST: ("slug",),
+    EXCLUSION: ("slug",),
+    MANDATE: (),
+    CAPABILITY: ("service",),
+    RELATIONSHIP: ("partner", "kind"),
+}
+# Fields resolved from the rows read at the start, so their existence needs no query per row.
+_RESOLVED = ["organization", "partner", "service", "focus_area", "deal_type"]
+
+
+def _criterion_state(criterion) -> tuple:
+    return tuple(
+        field.value_to_string(criterion)
+        for field in criterion._meta.concrete_fields
+        if not field.primary_key
+    )
+
+
+class _CriteriaRows:
+    def __init__(self, rows: list[Row]):
+        self.organizations = dict(Organization.objects.values_list("slug", "pk"))
+        self.areas = {area.slug: area for area in FocusArea.objects.all()}
+        self.deals = {deal.slug: deal for deal in PartnershipType.objects.all()}
+        named = {row.get(column) for row in rows for column in ("organization", "partner")}
+        ids = [self.organizations[slug] for slug in named if slug in self.organizations]
+        self.existing: dict[tuple, object] = {}
+        for interest in Interest.objects.filter(organization__in=ids).prefetch_related(
+            "modalities", "therapeutic_areas", "deal_types"
+        ):
+            self.existing[(INTEREST, interest.organization_id, interest.slug)] = interest
+        for exclusion in Exclusion.objects.filter(organization__in=ids).select_related(
+            "focus_area"
+        ):
+            self.existing[(EXCLUSION, exclusion.organization_id, exclusion.slug)] = exclusion
+        for mandate in InvestorMandate.objects.filter(organization__in=ids):
+            self.existing[(MANDATE, mandate.organization_id)] = mandate
+        for capability in ServiceCapability.objects.filter(organization__in=ids).prefetch_related(
+            "modalities"
+        ):
+            self.existing[(CAPABILITY, capability.organization_id, capability.service_id)] = (
+                capability
+            )
+        for relationship in Relationship.objects.filter(
+            Q(organization__in=ids) | Q(partner__in=ids)
+        ):
+            pair = frozenset({relationship.organization_id, relationship.partner_id})
+            self.existing[(RELATIONSHIP, pair, relationship.kind)] = relationship
+        self.first_line: dict[tuple, int] = {}
+
+    def _key(self, kind: str, organization: int, cells: _CriterionCells) -> tuple | None:
+        """The criterion's natural key, or None (with an error) when the row lacks it.
+
+        A relationship has no direction: (a, b) and (b, a) of the same kind are one."""
+        row = cells.row
+        if kind in (INTEREST, EXCLUSION):
+            if not row.get("slug"):
+                cells.error("slug", _("Write a slug that names this criterion, e.g. oncology."))
+                return None
+            return (kind, organization, row.get("slug"))
+        if kind == MANDATE:
+            return (kind, organization)
+        if kind == CAPABILITY:
+            if not row.get("service"):
+                cells.error("service", _("Write the slug of a service, e.g. glp-toxicology."))
+                return None
+            service = cells.area("service", FocusArea.Kind.SERVICE)
+            return None if service is _BAD else (kind, organization, service.pk)
+        partner = cells.organization("partner")
+        relation = row.get("kind")
+        if relation not in Relationship.Kind.values:
+            cells.error(
+                "kind",
+                _("Write one of: %(values)s.") % {"values": ", ".join(Relationship.Kind.values)},
+            )
+            return None
+        if partner is _BAD:
+            return None
+        return (kind, frozenset({organization, partner}), relation)
+
+    def _new(self, kind: str, organization: int, key: tuple, cells: _CriterionCells):
+        criterion = _MODELS[kind](organization_id=organization)
+        if kind in (INTEREST, EXCLUSION):
+            criterion.slug = cells.row.get("slug")
+        elif kind == CAPABILITY:
+            criterion.service = self.areas[cells.row.get("service")]
+        elif kind == RELATIONSHIP:
+            criterion.partner_id = self.organizations[cells.row.get("partner")]
+            criterion.kind = key[2]
+        return criterion
+
+    def __call__(self, row: Row):
+        kind = row.get("type")
+        if kind not in CRITERIA_TYPE_COLUMNS:
+            raise _RowRefused(
+                [
+                    RowError(
+                        row.line,
+                        _("Write one of: %(values)s.")
+                        % {"values": ", ".join(CRITERIA_TYPE_COLUMNS)},
+                        "type",
+                    )
+                ]
+            )
+        errors: list[RowError] = []
+        cells = _CriterionCells(row, errors, self)
+        used = {*CRITERIA_COMMON_COLUMNS, *CRITERIA_TYPE_COLUMNS[kind]}
+        for column, value in row.values.items():
+            if value and column not in used:
+                cells.error(
+                    column,
+                    _("A row of type %(type)s does not use this column; leave it empty.")
+                    % {"type": kind},
+                )
+        organization = cells.organization("organization")
+        key = None if organization is _BAD else self._key(kind, organization, cells)
+        if key is None:
+            raise _RowRefused(errors)
+        if key in self.first_line:
+            columns = _KEY_COLUMNS[kind] or ("organization",)
+            cells.error(
+                columns[0],
+                _("The same %(type)s is already on line %(line)d.")
+                % {"type": kind, "line": self.first_line[key]},
+            )
+            raise _RowRefused(errors)
+        self.first_line[key] = row.line
+        criterion = self.existing.get(key)
+        creating = criterion is None
+        if creating:
+            criterion = self._new(kind, organization, key, cells)
+            before, before_relations = None, None
+        else:
+            before = _criterion_state(criterion)
+            before_relations = {
+                name: {item.pk for item in getattr(criterion, name).all()}
+                for name in _M2M_COLUMNS
+                if name in CRITERIA_TYPE_COLUMNS[kind]
+            }
+        relations: dict[str, set[int]] = {}
+        for column in CRITERIA_TYPE_COLUMNS[kind] + ("note", "source_url"):
+            if column in _KEY_COLUMNS[kind] or not row.has(column):
+                continue
+            if column in _TEXT_COLUMNS:
+                setattr(criterion, column, row.get(column))
+            elif column in _LIST_COLUMNS:
+                setattr(criterion, column, cells.codes(column))
+            elif column in _M2M_COLUMNS:
+                value = _M2M_COLUMNS[column](cells)
+                if value is not _BAD:
+                    relations[column] = value
+            else:
+                value = _OTHER_COLUMNS[column](cells)
+                if value is not _BAD:
+                    setattr(criterion, column, value)
+        # Empty: today for a new criterion (the model's default), as it was for an existing one.
+        if row.get("checked_on"):
+            checked_on = cells.date("checked_on")
+            if checked_on is not _BAD:
+                criterion.checked_on = checked_on
+        if (
+            not errors
+            and not creating
+            and before == _criterion_state(criterion)
+            and all(before_relations[name] == pks for name, pks in relations.items())
+        ):
+            return "unchanged", None
+        # A cell that could not be read is reported once, not again by the model's rules.
+        unread = {error.column for error in errors}
+        try:
+            # Field rules and clean() (stage window, one subject, cheques, not with itself);
+            # the unique keys were checked above and the database enforces them again on write.
+            criterion.full_clean(
+                exclude=[*_RESOLVED, *_M2M_COLUMNS, *unread],
+                validate_unique=False,
+                validate_constraints=False,
+            )
+        except ValidationError as exc:
+            errors.extend(e for e in _errors_of(exc, row.line) if e.column not in unread)
+        if errors:
+            raise _RowRefused(errors)
+
+        def write() -> None:
+            criterion.save()
+            for name, pks in relations.items():
+                getattr(criterion, name).set(pks)
+
+        return ("created" if creating else "updated"), write
+
+
+@transaction.atomic
+def criteria_import(*, data: bytes) -> ImportResult:
+    """Create or update partnering criteria from a CSV file (docs/csv.md), each found by its
+    natural key. Criteria that the file does not name are left as they are."""
+    rows = csvfiles.read(
+        data,
+        required=CRITERIA_REQUIRED,
+        optional=[c for c in CRITERIA_COLUMNS if c not in CRITERIA_REQUIRED],
+    )
+    result = _apply_rows(rows, _CriteriaRows(rows))
     if result.changed:
         match_index_invalidate()
     return result

@@ -23,7 +23,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django_countries import countries
 
-from kbio.directory.models import FocusArea, Organization
+from kbio.directory.models import (
+    Exclusion,
+    FocusArea,
+    Interest,
+    InvestorMandate,
+    Organization,
+    Relationship,
+    ServiceCapability,
+)
 from kbio.events import scheduling
 from kbio.events import services as event_services
 from kbio.events.models import DeclineReason, Event, Meeting, RequestStatus
@@ -82,7 +90,20 @@ def data(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "organizer/data.html",
-        {"events": events, "organization_count": Organization.objects.count()},
+        {
+            "events": events,
+            "organization_count": Organization.objects.count(),
+            "criteria_count": sum(
+                model.objects.count()
+                for model in (
+                    Interest,
+                    Exclusion,
+                    InvestorMandate,
+                    ServiceCapability,
+                    Relationship,
+                )
+            ),
+        },
     )
 
 
@@ -375,6 +396,13 @@ def organizations_export(request: HttpRequest) -> HttpResponse:
 
 @staff_required
 @require_safe
+def criteria_export(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    return _csv_response(exports.criteria_csv(), f"partnering-criteria-{today:%Y%m%d}.csv")
+
+
+@staff_required
+@require_safe
 def requests_export(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     return _csv_response(exports.requests_csv(event), f"{event.slug}-requests.csv")
@@ -428,6 +456,16 @@ def organizations_import(request: HttpRequest) -> HttpResponse:
         template="organizer/import_organizations.html",
         context={"columns": exports.ORGANIZATION_COLUMNS},
         run=lambda data: services.organizations_import(data=data),
+    )
+
+
+@staff_required
+def criteria_import(request: HttpRequest) -> HttpResponse:
+    return _import_page(
+        request,
+        template="organizer/import_criteria.html",
+        context={},
+        run=lambda data: services.criteria_import(data=data),
     )
 
 

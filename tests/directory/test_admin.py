@@ -1,9 +1,23 @@
-"""Django admin as a data-entry tool: it renders in a fixed number of queries and saves inlines."""
+"""Django admin as a data-entry tool: it renders in a fixed number of queries, saves inlines,
+shows a bad row as a form error, keeps the history of edits and refreshes the suggestions."""
+
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
-from kbio.directory.models import Asset, Contact, FocusArea, Organization
+from kbio.directory.models import (
+    Asset,
+    Contact,
+    Exclusion,
+    FocusArea,
+    Interest,
+    InvestorMandate,
+    Organization,
+    Relationship,
+    ServiceCapability,
+)
+from kbio.matching.index import current_index
 from tests.factories import (
     AssetFactory,
     ContactFactory,
@@ -16,6 +30,27 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
+INLINES = [
+    "assets",
+    "contacts",
+    "interests",
+    "exclusions",
+    "mandate",
+    "capabilities",
+    "relationships",
+    "relationships_as_partner",
+]
+
+
+def no_rows(*prefixes: str) -> dict[str, str]:
+    """The management forms of inlines posted without rows."""
+    data = {}
+    for prefix in prefixes:
+        data[f"{prefix}-TOTAL_FORMS"] = "0"
+        data[f"{prefix}-INITIAL_FORMS"] = "0"
+    return data
+
+
 @pytest.fixture
 def staff_client(client):
     client.force_login(UserFactory(username="organizer", is_staff=True, is_superuser=True))
@@ -23,21 +58,43 @@ def staff_client(client):
 
 
 def populate(rows: int):
-    areas = [FocusAreaFactory(kind=kind) for kind in FocusArea.Kind.values]
+    """`rows` organizations, each with an asset, a contact and one criterion of each kind; each
+    one after the first has a relationship with the one before."""
+    modality, area, service = [FocusAreaFactory(kind=kind) for kind in FocusArea.Kind.values]
     deal = PartnershipTypeFactory()
+    previous = None
     for _ in range(rows):
-        org = OrganizationFactory(focus_areas=areas, seeks=[deal], offers=[deal])
-        asset = AssetFactory(organization=org, modality=areas[0])
-        asset.therapeutic_areas.set([areas[1]])
+        org = OrganizationFactory(
+            focus_areas=[modality, area, service], seeks=[deal], offers=[deal]
+        )
+        asset = AssetFactory(organization=org, modality=modality)
+        asset.therapeutic_areas.set([area])
         ContactFactory(organization=org)
+        interest = Interest.objects.create(organization=org, slug="main", stage_from="discovery")
+        interest.modalities.set([modality])
+        interest.therapeutic_areas.set([area])
+        interest.deal_types.set([deal])
+        Exclusion.objects.create(
+            organization=org, slug="no", deal_type=deal, since=date(2025, 1, 1)
+        )
+        InvestorMandate.objects.create(organization=org, vehicle="direct", countries=["KR"])
+        capability = ServiceCapability.objects.create(organization=org, service=service)
+        capability.modalities.set([modality])
+        if previous is not None:
+            Relationship.objects.create(
+                organization=org, partner=previous, kind="mou", since=date(2024, 1, 1)
+            )
+        previous = org
 
 
+CRITERIA = ["interest", "exclusion", "investormandate", "servicecapability", "relationship"]
 CHANGELISTS = [
     "admin:directory_organization_changelist",
     "admin:directory_asset_changelist",
     "admin:directory_contact_changelist",
     "admin:directory_focusarea_changelist",
     "admin:directory_partnershiptype_changelist",
+    *(f"admin:directory_{name}_changelist" for name in CRITERIA),
 ]
 
 
@@ -63,6 +120,11 @@ CHANGELIST_QUERIES = {
     "admin:directory_contact_changelist": 6,
     "admin:directory_focusarea_changelist": 5,
     "admin:directory_partnershiptype_changelist": 5,
+    "admin:directory_interest_changelist": 6,
+    "admin:directory_exclusion_changelist": 5,
+    "admin:directory_investormandate_changelist": 6,
+    "admin:directory_servicecapability_changelist": 7,
+    "admin:directory_relationship_changelist": 5,
 }
 
 
@@ -80,11 +142,13 @@ def test_organization_change_form_query_count_does_not_grow_with_rows(
         assert staff_client.get(url).status_code == 200
 
 
-CHANGE_FORM_QUERIES = 16
+# Asset, contact and criterion rows of the one organization; autocomplete widgets look up
+# their selected values one query each.
+CHANGE_FORM_QUERIES = 31
 
 
 @pytest.mark.parametrize(
-    "name", ["asset", "contact", "focusarea", "partnershiptype", "organization"]
+    "name", ["asset", "contact", "focusarea", "partnershiptype", "organization", *CRITERIA]
 )
 def test_every_add_form_renders(staff_client, name):
     populate(2)
@@ -149,6 +213,8 @@ def test_staff_adds_an_organization_with_focus_areas_an_asset_and_a_contact(staf
         "assets-0-teaser": "Injectable allogeneic chondrocyte spheroids.",
         "assets-0-confidential_details": "",
         "assets-0-order": "0",
+        **no_rows("interests", "exclusions", "mandate", "capabilities", "relationships"),
+        **no_rows("relationships_as_partner"),
         "contacts-TOTAL_FORMS": "1",
         "contacts-INITIAL_FORMS": "0",
         "contacts-0-name": "BD Lead",
@@ -186,11 +252,319 @@ def test_admin_form_with_a_bad_asset_rerenders_with_errors_and_saves_nothing(sta
         "assets-0-stage": "",  # required
         "assets-0-direction": "out_licensing",
         "assets-0-order": "0",
-        "contacts-TOTAL_FORMS": "0",
-        "contacts-INITIAL_FORMS": "0",
+        **no_rows("contacts", "interests", "exclusions", "mandate", "capabilities"),
+        **no_rows("relationships", "relationships_as_partner"),
     }
     response = staff_client.post(reverse("admin:directory_organization_add"), data)
     assert response.status_code == 200
     assert b"This field is required" in response.content
     assert b"New Venture" in response.content  # what was typed is kept
     assert not Organization.objects.filter(slug="new-venture").exists()
+
+
+# --- partnering criteria ----------------------------------------------------------------------
+
+
+def organization_form(org: Organization | None = None, **fields) -> dict:
+    """The organization fields of the change form, as a browser posts them."""
+    data = {
+        "name": org.name if org else "New Venture",
+        "slug": org.slug if org else "new-venture",
+        "kind": org.kind if org else "venture",
+        "country": org.country.code if org else "KR",
+        "lead_stage": org.lead_stage if org else "preclinical",
+        "is_active": "on",
+    }
+    data.update(fields)
+    return data
+
+
+def criteria_rows(prefix: str, *rows: dict) -> dict:
+    data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
+    for i, row in enumerate(rows):
+        data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
+    return data
+
+
+@pytest.fixture
+def vocabulary(db):
+    return {
+        "antibody": FocusAreaFactory(slug="antibody", kind="modality"),
+        "oncology": FocusAreaFactory(slug="oncology", kind="therapeutic_area"),
+        "glp": FocusAreaFactory(slug="glp-toxicology", kind="service"),
+        "licensing": PartnershipTypeFactory(slug="licensing"),
+    }
+
+
+def test_staff_adds_an_organization_with_its_partnering_criteria(staff_client, vocabulary):
+    takeda = OrganizationFactory(slug="takeda", name="Takeda", kind="pharma", country="JP")
+    v = vocabulary
+    data = {
+        **organization_form(
+            former_name="Old Venture (until 2023)",
+            description_ko="한국어 설명",
+            description_ja="日本語の説明",
+            intents=["licensees", "investors"],
+            sources="https://new-venture.example.org/\nhttps://news.example.org/new-venture",
+            checked_on="2026-12-06",
+        ),
+        **no_rows("assets", "contacts", "relationships_as_partner"),
+        **criteria_rows(
+            "interests",
+            {
+                "slug": "oncology-antibodies",
+                "modalities": [v["antibody"].pk],
+                "therapeutic_areas": [v["oncology"].pk],
+                "stage_from": "preclinical",
+                "stage_to": "phase_2",
+                "deal_types": [v["licensing"].pk],
+                "territories": ["japan"],
+                "source_url": "https://new-venture.example.org/bd",
+                "checked_on": "2026-12-06",
+            },
+        ),
+        **criteria_rows(
+            "exclusions",
+            {"slug": "no-licensing", "deal_type": v["licensing"].pk, "since": "2025-01-01"},
+        ),
+        **criteria_rows(
+            "mandate",
+            {
+                "vehicle": "direct",
+                "cheque_min_usd": "1000000",
+                "cheque_max_usd": "5000000",
+                "countries": ["KR"],
+                "checked_on": "2026-12-06",
+            },
+        ),
+        **criteria_rows(
+            "capabilities",
+            {"service": v["glp"].pk, "modalities": [v["antibody"].pk], "standards": ["glp"]},
+        ),
+        **criteria_rows(
+            "relationships",
+            {"partner": takeda.pk, "kind": "research", "since": "2024-04-01"},
+        ),
+    }
+    response = staff_client.post(reverse("admin:directory_organization_add"), data)
+    assert response.status_code == 302, response.context["errors"]
+    org = Organization.objects.get(slug="new-venture")
+    assert org.former_name == "Old Venture (until 2023)"
+    assert (org.description_ko, org.description_ja) == ("한국어 설명", "日本語の説明")
+    assert org.intents == ["licensees", "investors"]
+    assert org.source_list == [
+        "https://new-venture.example.org/",
+        "https://news.example.org/new-venture",
+    ]
+    assert org.checked_on == date(2026, 12, 6)
+    interest = org.interests.get()
+    assert [a.slug for a in interest.modalities.all()] == ["antibody"]
+    assert (interest.stage_from, interest.stage_to) == ("preclinical", "phase_2")
+    assert org.exclusions.get().deal_type == v["licensing"]
+    assert org.mandate.cheque_max_usd == 5_000_000
+    assert [m.slug for m in org.capabilities.get().modalities.all()] == ["antibody"]
+    assert org.relationships.get().partner == takeda
+    # The suggestions see the new organization's criteria at once.
+    assert [x.subject for x in current_index().by_slug["new-venture"].exclusions] == ["licensing"]
+
+
+def test_the_partner_sees_the_relationship_read_only(staff_client):
+    cefobio = OrganizationFactory(slug="cefobio", name="CEFObio")
+    ipark = OrganizationFactory(slug="shonan-ipark", name="Shonan iPark", country="JP")
+    Relationship.objects.create(
+        organization=cefobio, partner=ipark, kind="tenancy", since=date(2024, 9, 26)
+    )
+    response = staff_client.get(reverse("admin:directory_organization_change", args=[ipark.pk]))
+    body = response.content.decode()
+    assert "Relationships recorded by the other organization" in body
+    assert "CEFObio" in body and "Tenancy" in body
+    assert 'name="relationships_as_partner-0-kind"' not in body  # shown, not editable
+    # On the organization that records it, it is an editable row.
+    response = staff_client.get(reverse("admin:directory_organization_change", args=[cefobio.pk]))
+    assert 'name="relationships-0-kind"' in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("prefix", "row", "message"),
+    [
+        (
+            "interests",
+            {"slug": "window", "stage_from": "phase_2", "stage_to": "preclinical"},
+            "The latest stage comes before the earliest one.",
+        ),
+        (
+            "exclusions",
+            {
+                "slug": "both",
+                "focus_area": "ONCOLOGY",
+                "deal_type": "LICENSING",
+                "since": "2025-01-01",
+            },
+            "Name either a focus area or a deal type, not both.",
+        ),
+        (
+            "exclusions",
+            {"slug": "neither", "since": "2025-01-01"},
+            "Name a focus area or a deal type that it rules out.",
+        ),
+        (
+            "mandate",
+            {"vehicle": "direct", "cheque_min_usd": "5000000", "cheque_max_usd": "1000000"},
+            "The smallest cheque is larger than the largest.",
+        ),
+        (
+            "relationships",
+            {"partner": "SELF", "kind": "mou", "since": "2025-01-01"},
+            "An organization has no relationship with itself.",
+        ),
+        (
+            "relationships",
+            {"partner": "OTHER", "kind": "mou", "since": "2025-01-01", "until": "2024-01-01"},
+            "A relationship cannot end before it starts.",
+        ),
+    ],
+)
+def test_a_broken_criterion_row_shows_its_error_and_nothing_is_saved(
+    staff_client, vocabulary, prefix, row, message
+):
+    org = OrganizationFactory(slug="yipscell", name="YiPSCELL")
+    other = OrganizationFactory(slug="other")
+    stand_ins = {
+        "ONCOLOGY": vocabulary["oncology"].pk,
+        "LICENSING": vocabulary["licensing"].pk,
+        "SELF": org.pk,
+        "OTHER": other.pk,
+    }
+    row = {name: stand_ins.get(value, value) for name, value in row.items()}
+    data = {
+        **organization_form(org, name="YiPSCELL renamed"),
+        **no_rows(*(p for p in INLINES if p != prefix)),
+        **criteria_rows(prefix, row),
+    }
+    response = staff_client.post(
+        reverse("admin:directory_organization_change", args=[org.pk]), data
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    org.refresh_from_db()
+    assert org.name == "YiPSCELL"
+    for model in (Interest, Exclusion, InvestorMandate, ServiceCapability, Relationship):
+        assert not model.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "fields", "message"),
+    [
+        (
+            "interest",
+            {"slug": "window", "stage_from": "phase_3", "stage_to": "phase_1"},
+            "The latest stage comes before the earliest one.",
+        ),
+        (
+            "exclusion",
+            {
+                "slug": "both",
+                "focus_area": "ONCOLOGY",
+                "deal_type": "LICENSING",
+                "since": "2025-01-01",
+            },
+            "Name either a focus area or a deal type, not both.",
+        ),
+        (
+            "investormandate",
+            {"vehicle": "both", "cheque_min_usd": "2", "cheque_max_usd": "1"},
+            "The smallest cheque is larger than the largest.",
+        ),
+        (
+            "relationship",
+            {"partner": "SELF", "kind": "client", "since": "2025-01-01"},
+            "An organization has no relationship with itself.",
+        ),
+        (
+            "servicecapability",
+            {"service": "ONCOLOGY"},
+            "Select a valid choice.",
+        ),
+    ],
+)
+def test_the_criterion_forms_refuse_bad_rows_as_form_errors(
+    staff_client, vocabulary, name, fields, message
+):
+    org = OrganizationFactory(slug="takeda")
+    stand_ins = {
+        "ONCOLOGY": vocabulary["oncology"].pk,
+        "LICENSING": vocabulary["licensing"].pk,
+        "SELF": org.pk,
+    }
+    data = {"organization": org.pk, "checked_on": "2026-12-06"}
+    data.update({field: stand_ins.get(value, value) for field, value in fields.items()})
+    response = staff_client.post(reverse(f"admin:directory_{name}_add"), data)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not response.context["adminform"].form.is_valid()
+    for model in (Interest, Exclusion, InvestorMandate, ServiceCapability, Relationship):
+        assert not model.objects.exists()
+
+
+def test_an_edit_is_in_the_history_with_who_made_it(staff_client, vocabulary):
+    exclusion = Exclusion.objects.create(
+        organization=OrganizationFactory(slug="takeda", name="Takeda"),
+        slug="cell-therapy",
+        focus_area=vocabulary["antibody"],
+        since=date(2025, 10, 1),
+        note="Stopped in October",
+    )
+    url = reverse("admin:directory_exclusion_change", args=[exclusion.pk])
+    data = {
+        "organization": exclusion.organization_id,
+        "slug": "cell-therapy",
+        "focus_area": vocabulary["antibody"].pk,
+        "since": "2025-10-01",
+        "note": "Stopped on 1 October 2025",
+        "source_url": "",
+        "checked_on": "2026-12-06",
+    }
+    assert staff_client.post(url, data).status_code == 302
+    history = staff_client.get(reverse("admin:directory_exclusion_history", args=[exclusion.pk]))
+    body = history.content.decode()
+    assert "organizer" in body  # who
+    assert "Stopped in October" in body and "Stopped on 1 October 2025" in body  # what it said
+
+
+@pytest.mark.parametrize("name", ["organization", "asset", *CRITERIA])
+def test_every_history_page_renders(staff_client, name):
+    populate(2)
+    model = {"organization": Organization, "asset": Asset}.get(name)
+    if model is None:
+        model = {
+            "interest": Interest,
+            "exclusion": Exclusion,
+            "investormandate": InvestorMandate,
+            "servicecapability": ServiceCapability,
+            "relationship": Relationship,
+        }[name]
+    target = model.objects.first()
+    response = staff_client.get(reverse(f"admin:directory_{name}_history", args=[target.pk]))
+    assert response.status_code == 200
+
+
+def test_saving_and_deleting_a_criterion_refreshes_the_suggestions(staff_client, vocabulary):
+    org = OrganizationFactory(slug="takeda")
+
+    def excluded():
+        return [x.subject for x in current_index().by_slug["takeda"].exclusions]
+
+    assert excluded() == []
+    data = {
+        "organization": org.pk,
+        "slug": "no-licensing",
+        "deal_type": vocabulary["licensing"].pk,
+        "since": "2025-01-01",
+        "checked_on": "2026-12-06",
+    }
+    assert staff_client.post(reverse("admin:directory_exclusion_add"), data).status_code == 302
+    assert excluded() == ["licensing"]
+    exclusion = Exclusion.objects.get()
+    delete = reverse("admin:directory_exclusion_delete", args=[exclusion.pk])
+    assert staff_client.post(delete, {"post": "yes"}).status_code == 302
+    assert excluded() == []

@@ -64,13 +64,14 @@ def test_profile_with_request_buttons_costs_the_same_queries(
 
 def test_own_suggestions_carry_request_buttons_for_registered_partners(alice, bob, charlie):
     ipsc = FocusAreaFactory(slug="ipsc-cell-therapy", kind="modality")
+    bone = FocusAreaFactory(slug="musculoskeletal", kind="therapeutic_area")
     licensing = PartnershipTypeFactory(slug="licensing")
     for party in (alice, bob, charlie):
-        party.organization.focus_areas.add(ipsc)
+        party.organization.focus_areas.add(ipsc, bone)
     alice.organization.offers.add(licensing)
     bob.organization.seeks.add(licensing)
     unregistered = OrganizationFactory(slug="unregistered-pharma", kind="pharma", country="JP")
-    unregistered.focus_areas.add(ipsc)
+    unregistered.focus_areas.add(ipsc, bone)
     unregistered.seeks.add(licensing)
     match_index_invalidate()
     page = alice.client.get(f"/organizations/{alice.organization.slug}/matches/").content.decode()

@@ -2,6 +2,7 @@
 
 import csv
 import io
+from datetime import date
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -40,6 +41,12 @@ def directory(taxonomy):
             seeks=[types["licensing"], types["co-development"]],
             offers=[types["licensing"]],
             description='Cartilage from iPSCs, "off the shelf".\nSecond line, with a comma.',
+            description_ko="iPSC 유래 연골 스페로이드.",
+            description_ja="iPS細胞由来の軟骨スフェロイド。",
+            former_name="YiPS Cell Co. (until 2021)",
+            intents=["licensees", "investors"],
+            sources="https://yipscell.example.org/about\nhttps://news.example.kr/yipscell?id=1&p=2",
+            checked_on=date(2026, 12, 6),
         ),
         OrganizationFactory(
             slug="astellas",
@@ -89,6 +96,12 @@ def snapshot():
             sorted(t.slug for t in org.offers.all()),
             org.is_active,
             org.description,
+            org.description_ko,
+            org.description_ja,
+            org.former_name,
+            org.intents,
+            org.source_list,
+            org.checked_on,
         )
         for org in Organization.objects.prefetch_related("focus_areas", "seeks", "offers")
     }
@@ -109,6 +122,14 @@ def test_export_is_utf8_with_bom_and_readable_columns(directory):
     # A spreadsheet would run this as a formula; the export keeps it text.
     assert rows[0]["description"] == "'=SUM(A1:A3) is text here, not a formula"
     assert rows[1]["is_active"] == "false"
+    assert yipscell["description_ja"] == "iPS細胞由来の軟骨スフェロイド。"
+    assert yipscell["former_name"] == "YiPS Cell Co. (until 2021)"
+    assert yipscell["intents"] == "licensees; investors"
+    assert yipscell["sources"] == (
+        "https://yipscell.example.org/about; https://news.example.kr/yipscell?id=1&p=2"
+    )
+    assert yipscell["checked_on"] == "2026-12-06"
+    assert rows[0]["checked_on"] == rows[0]["sources"] == ""
 
 
 def test_round_trip_gives_back_the_same_data(directory):
@@ -173,6 +194,37 @@ def test_bad_rows_refuse_the_whole_file_with_every_line(directory):
     assert messages[6] == "Line 8, column slug: The slug “fresh-co” is already on line 2."
     # Nothing half-loaded: the good rows were rolled back too.
     assert snapshot() == before
+
+
+def test_profile_columns_are_checked(directory):
+    before = snapshot()
+    data = csv_bytes(
+        "slug,name,kind,country,intents,sources,checked_on",
+        "yipscell,YiPSCELL,venture,KR,licensees; fame,,",
+        "astellas,Astellas,pharma,JP,,https://www.astellas.com/; astellas.com/news,",
+        "quiet-co,Quiet Co,agency,JP,,,06/12/2026",
+    )
+    with pytest.raises(ImportRefused) as refused:
+        organizations_import(data=data)
+    assert [str(e) for e in refused.value.errors] == [
+        "Line 2, column intents: Unknown value(s): fame.",
+        "Line 3, column sources: “astellas.com/news” is not a web address.",
+        "Line 4, column checked_on: Write a date as YYYY-MM-DD, e.g. 2025-10-01.",
+    ]
+    assert snapshot() == before
+
+
+def test_profile_columns_update_and_clear(directory):
+    data = csv_bytes(
+        "slug,name,kind,country,description_ko,sources,checked_on",
+        "yipscell,YiPSCELL,venture,KR,,https://yipscell.example.org/ir,2027-01-31",
+    )
+    assert organizations_import(data=data).updated == 1
+    yipscell = Organization.objects.get(slug="yipscell")
+    assert yipscell.description_ko == ""
+    assert yipscell.source_list == ["https://yipscell.example.org/ir"]
+    assert yipscell.checked_on == date(2027, 1, 31)
+    assert yipscell.description_ja == "iPS細胞由来の軟骨スフェロイド。"  # not in the file: kept
 
 
 @pytest.mark.parametrize(

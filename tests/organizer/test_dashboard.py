@@ -32,11 +32,14 @@ class Scenario:
 def scenario(event, taxonomy):
     """Seven participants and seven requests, counted by hand below.
 
-    v1 Alpha Bio (venture, KR): iPSC for musculoskeletal, one open preclinical iPSC asset.
-    v2 Beta Gene (venture, KR): gene therapy, rare disease, lead stage phase 1, no assets.
+    v1 Alpha Bio (venture, KR): iPSC for musculoskeletal, one open preclinical iPSC asset;
+       seeks investment.
+    v2 Beta Gene (venture, KR): gene therapy, rare disease, lead stage phase 1, no assets;
+       offers a licence to its platform.
     v3 Gamma Cells (venture, JP): nothing stated.
-    p1 Pharma One (JP): seeks iPSC, musculoskeletal, oncology.   p2 Pharma Two (JP): gene therapy.
-    c1 CRO One (JP): GLP toxicology, manufacturing.               i1 Fund One (investor, KR): iPSC.
+    p1 Pharma One (JP): iPSC, musculoskeletal, oncology.   p2 Pharma Two (JP): gene therapy for
+    rare disease.   c1 CRO One (JP): GLP toxicology, manufacturing.
+    i1 Fund One (investor, KR): iPSC; offers equity investment.
 
     Requests: v1→p1 accepted, v1→p2 declined (too early), v2→p1 accepted, v2→c1 declined
     (outside focus), p2→v3 pending, v3→c1 cancelled, c1→v1 accepted.
@@ -50,6 +53,7 @@ def scenario(event, taxonomy):
             kind="venture",
             country="KR",
             focus_areas=[a["ipsc-cell-therapy"], a["musculoskeletal"]],
+            seeks=[taxonomy["types"]["equity-investment"]],
         ),
         "v2": OrganizationFactory(
             slug="beta-gene",
@@ -58,6 +62,7 @@ def scenario(event, taxonomy):
             country="KR",
             lead_stage=Stage.PHASE_1,
             focus_areas=[a["gene-therapy"], a["rare-disease"]],
+            offers=[taxonomy["types"]["licensing"]],
         ),
         "v3": OrganizationFactory(
             slug="gamma-cells",
@@ -80,7 +85,7 @@ def scenario(event, taxonomy):
             kind="pharma",
             country="JP",
             lead_stage=Stage.APPROVED,
-            focus_areas=[a["gene-therapy"]],
+            focus_areas=[a["gene-therapy"], a["rare-disease"]],
         ),
         "c1": OrganizationFactory(
             slug="cro-one",
@@ -97,6 +102,7 @@ def scenario(event, taxonomy):
             country="KR",
             lead_stage=Stage.NOT_APPLICABLE,
             focus_areas=[a["ipsc-cell-therapy"]],
+            offers=[taxonomy["types"]["equity-investment"]],
         ),
     }
     AssetFactory(
@@ -209,9 +215,10 @@ def test_supply_and_demand(staff, scenario):
     modality = {b.slug: (b.seek, b.offer) for b in balances["modality"]}
     area = {b.slug: (b.seek, b.offer) for b in balances["therapeutic_area"]}
     service = {b.slug: (b.seek, b.offer) for b in balances["service"]}
-    # iPSC: Pharma One and Fund One seek it; Alpha Bio offers it.
+    # iPSC: Pharma One and Fund One seek it; Alpha Bio offers it. Rare disease: Pharma Two
+    # seeks it, Beta Gene offers it.
     assert modality == {"ipsc-cell-therapy": (2, 1), "gene-therapy": (1, 1)}
-    assert area == {"oncology": (1, 0), "musculoskeletal": (1, 1), "rare-disease": (0, 1)}
+    assert area == {"oncology": (1, 0), "musculoskeletal": (1, 1), "rare-disease": (1, 1)}
     # Alpha Bio's preclinical asset needs GLP toxicology; both ventures' cell and gene
     # therapies need manufacturing; CRO One offers both.
     assert service["glp-toxicology"] == (1, 1)

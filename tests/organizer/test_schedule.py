@@ -24,8 +24,10 @@ from kbio.events.models import (
     Participation,
     ScheduleRun,
 )
+from kbio.directory.models import FocusArea, Interest
 from kbio.matching.index import current_index
 from kbio.matching.models import MatchingProfile
+from kbio.matching.services import match_index_invalidate
 from tests.events.factories import MeetingRequestFactory, delegate
 
 pytestmark = pytest.mark.django_db
@@ -180,6 +182,7 @@ def test_when_a_host_has_one_free_slot_its_best_match_gets_it(staff, kbio2025, h
     """The host blocks all but one slot: of the three ventures it accepted, the one the
     matching ranks highest with it is placed; the page says why the other two are not."""
     takeda = kbio2025.part[host]
+    looks_for_aav(takeda.organization)
     slots = list(kbio2025.sessions.filter(kind="partnering").values_list("slots", flat=True))
     takeda.blocked_slots.set(sorted(slots)[1:])
     index = current_index()
@@ -189,6 +192,7 @@ def test_when_a_host_has_one_free_slot_its_best_match_gets_it(staff, kbio2025, h
     row = index.engine.row_of
     by_venture = {slug: scores[row[kbio2025.part[slug].organization_id]] for slug in VENTURES}
     best = max(by_venture, key=by_venture.get)
+    assert best == "markherz"
     assert np.isclose(sorted(by_venture.values())[-1], by_venture[best])
     assert sorted(by_venture.values())[-2] < by_venture[best], "the test needs a clear best"
 
@@ -205,6 +209,7 @@ def test_when_a_host_has_one_free_slot_its_best_match_gets_it(staff, kbio2025, h
 def test_each_meeting_weighs_its_pairs_match_score(kbio2025):
     """The scheduler's priorities are the two organizations' match scores, so a host that
     cannot take every meeting keeps its better matches (the test above, end to end)."""
+    looks_for_aav(kbio2025.part["astellas"].organization)
     loaded = scheduling.load(kbio2025)
     index = current_index()
     weights = MatchingProfile.objects.weights()
@@ -214,8 +219,20 @@ def test_each_meeting_weighs_its_pairs_match_score(kbio2025):
     for meeting in loaded.problem.meetings:
         viewer = index.by_slug[_slug(kbio2025, meeting.a)]
         scores = index.engine.scores(index.row(viewer), weights)
-        assert meeting.priority == pytest.approx(scores[row[org_of[meeting.b]]])
-        assert meeting.priority > 0
+        assert meeting.priority == pytest.approx(max(0.0, scores[row[org_of[meeting.b]]]))
+    weighed = {
+        (_slug(kbio2025, m.a), _slug(kbio2025, m.b)): m.priority for m in loaded.problem.meetings
+    }
+    assert weighed[("markherz", "astellas")] > 0
+    assert weighed[("cefobio", "astellas")] < weighed[("markherz", "astellas")]
+
+
+def looks_for_aav(host):
+    """The host looks for AAV gene therapy in cardiovascular disease: Markherz's field."""
+    interest = Interest.objects.create(organization=host, slug="aav-cardio")
+    interest.modalities.set([FocusArea.objects.get(slug="gene-therapy")])
+    interest.therapeutic_areas.set([FocusArea.objects.get(slug="cardiovascular")])
+    match_index_invalidate()
 
 
 def _slug(event, participation_id):

@@ -474,6 +474,9 @@ class Engine:
         if intent < 1:
             lost = scale * fit * (1 - intent) * role_factor * feedback
             parts.lose(self._intent_line(v, c, name), lost)
+        if role_factor < 1:
+            lost = scale * fit * intent * (1 - role_factor) * feedback
+            parts.lose(Line("services_count_less", {"percent": w.services}), lost)
         if feedback < 1:
             lost = scale * fit * intent * role_factor * (1 - feedback)
             declined = [self.orgs[r].key for r in self._declined[v] if self._similar(r, c)]
@@ -778,10 +781,19 @@ class Engine:
         return self._explain_serve(v, c, w, parts, False)
 
     def _explain_support(self, giver: int, seeker: int, w, parts, theirs: bool):
-        fit = fits.support(self.t, np.array([giver]), np.array([seeker]))
-        deals = self.t.deal.decode(int(fit.matched[0]))
+        t = self.t
+        fit = fits.support(t, np.array([giver]), np.array([seeker]))
+        value = float(fit.value[0])
+        deals = t.deal.decode(int(fit.matched[0]))
         code = "they_offer_support" if theirs else "you_offer_support"
-        parts.earn(Line(code, {"deals": deals}), parts.unit * float(fit.value[0]))
+        parts.earn(Line(code, {"deals": deals}), parts.unit * value)
+        others = t.deal.decode(int(t.support_seeks[seeker] & ~fit.matched[0]))
+        lost = parts.unit * (1 - value)
+        if others:
+            code = "they_lack_support_you_seek" if theirs else "you_lack_support_they_seek"
+            parts.lose(Line(code, {"deals": others}), lost / 2)
+            lost /= 2
+        parts.lose(Line("support_counts_less"), lost)
         return None
 
     def _explain_supporter(self, v, c, w, parts, item):

@@ -463,6 +463,10 @@ class Tables:
                 stages |= set(_ladder_between(interest.stage_from, interest.stage_to))
                 inv_mods[row] |= np.uint64(self.modality.mask(interest.modalities))
                 inv_areas[row] |= np.uint64(self.area.mask(interest.areas))
+            if not org.interests:
+                # An investor's focus areas are what it invests in.
+                inv_mods[row] = np.uint64(self.modality.mask(self.science[row][0]))
+                inv_areas[row] = np.uint64(self.area.mask(self.science[row][1]))
             low[row], high[row] = window(stages)
         self.vehicle, self.bio, self.sectors, self.allowed = vehicle, bio, sectors, allowed
         self.inv_low, self.inv_high = low, high
