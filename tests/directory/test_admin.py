@@ -325,7 +325,12 @@ def test_staff_adds_an_organization_with_its_partnering_criteria(staff_client, v
         ),
         **criteria_rows(
             "exclusions",
-            {"slug": "no-licensing", "deal_type": v["licensing"].pk, "since": "2025-01-01"},
+            {
+                "slug": "no-licensing",
+                "deal_type": v["licensing"].pk,
+                "since": "2025-01-01",
+                "checked_on": "2026-12-06",
+            },
         ),
         **criteria_rows(
             "mandate",
@@ -339,11 +344,21 @@ def test_staff_adds_an_organization_with_its_partnering_criteria(staff_client, v
         ),
         **criteria_rows(
             "capabilities",
-            {"service": v["glp"].pk, "modalities": [v["antibody"].pk], "standards": ["glp"]},
+            {
+                "service": v["glp"].pk,
+                "modalities": [v["antibody"].pk],
+                "standards": ["glp"],
+                "checked_on": "2026-12-06",
+            },
         ),
         **criteria_rows(
             "relationships",
-            {"partner": takeda.pk, "kind": "research", "since": "2024-04-01"},
+            {
+                "partner": takeda.pk,
+                "kind": "research",
+                "since": "2024-04-01",
+                "checked_on": "2026-12-06",
+            },
         ),
     }
     response = staff_client.post(reverse("admin:directory_organization_add"), data)

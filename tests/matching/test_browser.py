@@ -16,20 +16,21 @@ def page():
 
 
 def test_filter_read_and_correct_without_javascript(live_server, page):
-    call_command("loaddata", "taxonomy", "organizations", verbosity=0)
-    page.goto(f"{live_server.url}/organizations/ips-bio/matches/")
+    call_command("loaddata", "taxonomy", "organizations", "partnering", verbosity=0)
+    page.goto(f"{live_server.url}/organizations/cefobio/matches/")
     first = page.locator("li.suggestion").first
-    expect(first.locator("h3")).to_contain_text("Sumitomo Pharma")
-    expect(first).to_contain_text("Both work on iPSC-derived cell therapy")
+    expect(first.locator("h3")).to_contain_text("CMIC Group")
+    expect(first).to_contain_text("They offer what your asset CF-M801 (phase 2) needs next")
 
-    # Only CROs: pick the kind, submit the form.
+    # Only agencies: pick the kind, submit the form.
     page.select_option("#id_kind", "cro_cdmo")
+    page.select_option("#id_role", "provider")
+    page.fill("#id_min_score", "0")
     page.get_by_role("button", name="Show suggestions").click()
-    assert "kind=cro_cdmo" in page.url
+    assert "kind=cro_cdmo" in page.url and "role=provider" in page.url
     expect(page.locator("#id_kind")).to_have_value("cro_cdmo")
-    first = page.locator("li.suggestion").first
-    expect(first).to_contain_text("GLP toxicology and safety")
-    expect(page.locator("li.suggestion h3", has_text="Sumitomo Pharma")).to_have_count(0)
+    expect(page.locator("li.suggestion h3", has_text="S-RACMO")).to_have_count(1)
+    expect(page.locator("li.suggestion .suggestion-role").first).to_have_text("Service provider")
 
     # Every reason and gap opens without a script.
     first.locator("summary").click()

@@ -16,39 +16,44 @@ def suggest(*args):
 
 
 def test_prints_ranked_partners_with_reasons():
-    text = suggest("ips-bio", "--limit", "3")
+    text = suggest("pinotbio", "--limit", "3")
     lines = text.splitlines()
-    assert (
-        lines[0] == "Partner suggestions for iPS Bio (아이피에스바이오) (Bio venture, South Korea)"
-    )
+    assert lines[0] == "Partner suggestions for Pinotbio (피노바이오) (Bio venture, South Korea)"
     first = next(line for line in lines if line.strip().startswith("1."))
-    assert "Sumitomo Pharma (住友ファーマ) · Pharma · Japan" in first
-    assert "+ Both work on iPSC-derived cell therapy" in text
+    assert "Takeda Pharmaceutical (武田薬品工業) · Pharma · Japan · Licensee or co-developer" in first
+    assert "+ They look for antibody–drug conjugates (ADC)" in text
     assert sum(1 for line in lines if line[:3].strip().rstrip(".").isdigit()) == 3
 
 
-def test_json_lists_slug_name_kind_country_score_and_reasons():
+def test_json_lists_slug_name_kind_country_score_role_reasons_and_unknowns():
     rows = json.loads(suggest("pinotbio", "--kind", "pharma", "--limit", "4", "--json"))
     assert len(rows) == 4
     assert {row["kind"] for row in rows} == {"pharma"}
     first = rows[0]
-    assert first["slug"] == "daiichi-sankyo"
-    assert {"slug", "name", "kind", "country", "score", "reasons"} <= set(first)
-    assert first["country"] == "JP" and first["name"] == "Daiichi Sankyo"
+    assert first["slug"] == "takeda"
+    assert {"slug", "name", "kind", "country", "score", "role", "reasons", "missing"} <= set(first)
+    assert {"unknown", "flags"} <= set(first)
+    assert first["country"] == "JP" and first["role"] == "licensee"
     assert [set(reason) for reason in first["reasons"]] == [{"code", "text", "points"}] * len(
         first["reasons"]
     )
     assert sum(reason["points"] for reason in first["reasons"]) == first["score"]
     assert [row["score"] for row in rows] == sorted((row["score"] for row in rows), reverse=True)
+    assert "daiichi-sankyo" not in {row["slug"] for row in rows}
+    # What is not known is said, never given as a reason.
+    codes = {reason["code"] for row in rows for reason in row["reasons"]}
+    assert not {code for code in codes if "unknown" in code or "no_modality" in code}
+    assert any(row["unknown"] for row in rows)
 
 
 def test_reasons_in_korean():
     rows = json.loads(suggest("pinotbio", "--limit", "1", "--json", "--language", "ko"))
     assert any("항체-약물 접합체" in reason["text"] for reason in rows[0]["reasons"])
+    assert any(reason["text"] == "한일 간 매칭" for reason in rows[0]["reasons"])
 
 
 def test_country_filter():
-    rows = json.loads(suggest("takeda", "--country", "kr", "--json", "--limit", "50"))
+    rows = json.loads(suggest("ono-pharmaceutical", "--country", "kr", "--json", "--limit", "50"))
     assert rows and {row["country"] for row in rows} == {"KR"}
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from kbio.directory.models import FocusArea, Organization
+from kbio.directory.models import FocusArea, Interest, Organization
 from kbio.matching.models import MatchingProfile
 from kbio.matching.services import match_index_invalidate
 from tests.factories import UserFactory
@@ -25,35 +25,52 @@ def scores(html):
 
 def names(html):
     """Partner names in the ranked list, in order."""
-    results = html.split('id="assets-title"')[0]
+    results = html.split('id="results-title"')[1].split("</section>")[0]
     return [name.strip() for name in re.findall(r"<h3>(?:<a [^>]*>)?([^<]+)", results)]
+
+
+def section(html, title_id):
+    return html.split(f'id="{title_id}"')[1].split("</section>")[0]
 
 
 @pytest.mark.usefixtures("real_directory")
 class TestPage:
-    def test_anyone_sees_ranked_partners_with_reasons_assets_and_gaps(self, client):
-        response = client.get(url("ips-bio"))
+    def test_anyone_sees_ranked_partners_in_their_role_with_reasons_and_gaps(self, client):
+        response = client.get(url("pinotbio"))
         assert response.status_code == 200
         html = response.content.decode()
-        assert "iPS Bio" in html and "아이피에스바이오" in html
-        assert names(html)[0] == "Sumitomo Pharma"
-        assert '<span class="native" lang="ja">住友ファーマ</span>' in html
-        assert "Both work on iPSC-derived cell therapy" in html
+        assert "Pinotbio" in html and "피노바이오" in html
+        assert names(html)[0] == "Takeda Pharmaceutical"
+        assert '<span class="native" lang="ja">武田薬品工業</span>' in html
+        assert '<span class="suggestion-role">Licensee or co-developer</span>' in html
+        assert "They look for antibody–drug conjugates (ADC), antibodies and small molecules" in html
         assert "Korea–Japan cross-border pair" in html
-        assert "Why not higher:" in html
-        assert "Your assets that fit:" in html
+        assert "Why not higher:" in html or "What we don&#x27;t know:" in html
         found = scores(html)
-        assert found == sorted(found, reverse=True) and found[0] > 80
-        # Each asset lists the partners that fit it best.
+        assert found == sorted(found, reverse=True) and found[0] == 100
+        # Each asset lists the partners that would take it on.
         assets = html.split('id="assets-title"')[1]
-        assert "iPSC-derived neural progenitor cells" in assets
-        assert "Sumitomo Pharma" in assets
+        assert "NTX-101" in assets and "Santen Pharmaceutical" in assets
 
-    def test_a_pharma_sees_the_assets_of_the_venture_that_fit_it(self, client):
-        html = client.get(url("daiichi-sankyo")).content.decode()
-        assert names(html)[0] == "Pinotbio"
-        assert "Their assets that fit:" in html
-        assert "PINOT-ADC platform" in html
+    def test_what_the_organization_came_for_comes_first(self, client):
+        html = client.get(url("pinotbio")).content.decode()
+        intents = section(html, "intents-title")
+        assert "Licensees or buyers for our assets" in intents
+        assert "Takeda Pharmaceutical" in intents
+        assert "Investors" in intents
+
+    def test_what_a_stated_fact_rules_out_is_said(self, client):
+        html = client.get(url("pinotbio")).content.decode()
+        ruled = section(html, "left-out-title")
+        assert "Daiichi Sankyo" in ruled
+        assert "Competing platform" in ruled
+        assert "Daiichi Sankyo" not in names(html)
+
+    def test_existing_relationships_are_listed_apart(self, client):
+        html = client.get(url("cefobio")).content.decode()
+        related = section(html, "related-title")
+        assert "Shonan Health Innovation Park" in related
+        assert "Shonan Health Innovation Park" not in names(html)
 
     def test_an_empty_profile_is_told_why_it_has_no_suggestions(self, client):
         html = client.get(url("pmda")).content.decode()
@@ -68,31 +85,30 @@ class TestPage:
         assert client.get(url(slug)).status_code == 404
 
     def test_filters_narrow_the_list(self, client):
-        cros = client.get(url("ips-bio"), {"kind": "cro_cdmo"}).content.decode()
-        listed = names(cros)
-        assert "CMIC Group" in listed and "Sumitomo Pharma" not in listed
+        cros = names(client.get(url("cefobio"), {"kind": "cro_cdmo"}).content.decode())
+        assert "CMIC Group" in cros
         cro_names = set(Organization.objects.filter(kind="cro_cdmo").values_list("name", flat=True))
-        assert set(listed) <= cro_names
-        korean = names(client.get(url("takeda"), {"country": "KR"}).content.decode())
+        assert set(cros) <= cro_names
+        korean = names(client.get(url("ono-pharmaceutical"), {"country": "KR"}).content.decode())
         countries = set(
             Organization.objects.filter(name__in=korean).values_list("country", flat=True)
         )
-        assert countries == {"KR"}
-        glp = names(client.get(url("ips-bio"), {"area": "glp-toxicology"}).content.decode())
-        offering = set(
-            Organization.objects.filter(focus_areas__slug="glp-toxicology").values_list(
-                "name", flat=True
-            )
+        assert korean and countries == {"KR"}
+        investors = client.get(url("pinotbio"), {"role": "licensee"}).content.decode()
+        assert set(names(investors)) <= set(
+            Organization.objects.filter(kind="pharma").values_list("name", flat=True)
         )
-        assert glp and set(glp) <= offering
-        high = scores(client.get(url("ips-bio"), {"min_score": 60}).content.decode())
-        assert high and min(high) >= 60
-        everything = scores(client.get(url("ips-bio")).content.decode())
+        high = scores(client.get(url("pinotbio"), {"min_score": 90}).content.decode())
+        assert high and min(high) >= 90
+        everything = scores(client.get(url("pinotbio")).content.decode())
         assert len(high) < len(everything)
+        # Weaker fits than the profile's lowest suggested score are there when asked for.
+        weak = scores(client.get(url("pinotbio"), {"min_score": 0}).content.decode())
+        assert min(weak) < MatchingProfile.objects.weights().minimum <= min(everything)
 
     def test_a_broad_area_filter_finds_work_under_it(self, client):
         # Immuno-oncology sits under oncology: filtering on oncology keeps those partners.
-        html = client.get(url("cmic"), {"area": "oncology"}).content.decode()
+        html = client.get(url("ono-pharmaceutical"), {"area": "oncology"}).content.decode()
         assert "Ingenium Therapeutics" in html
 
     @pytest.mark.parametrize(
@@ -103,12 +119,13 @@ class TestPage:
             ({"kind": "alien"}, "Select a valid choice."),
             ({"area": "astrology"}, "Select a valid choice."),
             ({"country": "ZZ"}, "Select a valid choice."),
+            ({"role": "emperor"}, "Select a valid choice."),
         ],
     )
     def test_bad_filter_input_gets_a_clear_error_and_keeps_what_was_typed(
         self, client, query, message
     ):
-        response = client.get(url("ips-bio"), query)
+        response = client.get(url("pinotbio"), query)
         assert response.status_code == 400
         html = response.content.decode()
         assert message in html
@@ -119,13 +136,13 @@ class TestPage:
         assert scores(html) == []
 
     def test_the_page_works_in_korean_and_japanese(self, client):
-        korean = client.get(url("ips-bio", "ko")).content.decode()
-        assert "iPSC 유래 세포치료제" in korean
-        assert "Both work on" not in korean
+        korean = client.get(url("pinotbio", "ko")).content.decode()
+        assert "항체-약물 접합체" in korean
+        assert "They look for" not in korean
         assert "한일" in korean
         japanese = client.get(url("pinotbio", "ja")).content.decode()
         assert "抗体薬物複合体（ADC）" in japanese
-        assert "Both work on" not in japanese
+        assert "They look for" not in japanese
 
 
 @pytest.mark.django_db
@@ -140,8 +157,8 @@ def test_the_query_count_does_not_grow_with_the_directory(
         .values_list("slug", flat=True)
         .first()
     )
-    # First view after a change: version, eight reads to rebuild the index, profile.
-    with django_assert_num_queries(10):
+    # First view after a change: version, the reads that rebuild the index, profile.
+    with django_assert_num_queries(22):
         assert client.get(url(slug)).status_code == 200
     # Every view after that: version and profile.
     with django_assert_num_queries(2):
@@ -159,46 +176,21 @@ class TestFreshness:
         client.force_login(user)
         return client
 
-    def test_an_organization_edited_in_admin_moves_in_the_next_view(self, staff):
-        before = names(staff.get(url("ips-bio"), {"kind": "pharma"}).content.decode())
-        assert before.index("Otsuka Pharmaceutical") > 1
-        otsuka = Organization.objects.get(slug="otsuka")
-        focus = list(otsuka.focus_areas.values_list("pk", flat=True))
-        focus.append(FocusArea.objects.get(slug="ipsc-cell-therapy").pk)
-        data = {
-            "name": otsuka.name,
-            "native_name": otsuka.native_name,
-            "slug": otsuka.slug,
-            "kind": otsuka.kind,
-            "is_active": "on",
-            "country": otsuka.country.code,
-            "city": otsuka.city,
-            "website": otsuka.website,
-            "founded": otsuka.founded or "",
-            "languages": otsuka.languages,
-            "description": otsuka.description,
-            "focus_areas": focus,
-            "lead_stage": otsuka.lead_stage,
-            "seeks": list(otsuka.seeks.values_list("pk", flat=True)),
-            "offers": list(otsuka.offers.values_list("pk", flat=True)),
-            "preferred_stages": otsuka.preferred_stages,
-        }
-        for prefix in ("assets", "contacts"):
-            data |= {
-                f"{prefix}-TOTAL_FORMS": 0,
-                f"{prefix}-INITIAL_FORMS": 0,
-                f"{prefix}-MIN_NUM_FORMS": 0,
-                f"{prefix}-MAX_NUM_FORMS": 1000,
-            }
-        response = staff.post(
-            reverse("admin:directory_organization_change", args=[otsuka.pk]), data
-        )
-        assert response.status_code == 302, response.content.decode()[:2000]
-        html = staff.get(url("ips-bio"), {"kind": "pharma"}).content.decode()
-        assert names(html).index("Otsuka Pharmaceutical") < before.index("Otsuka Pharmaceutical")
+    def test_an_interest_added_in_admin_shows_in_the_next_view(self, staff):
+        """Kyowa Kirin looks for antibodies; once it also looks for exosomes in dermatology,
+        Brexogen's atopic-dermatitis exosome becomes a suggestion."""
+        assert "Kyowa Kirin" not in names(staff.get(url("brexogen")).content.decode())
+        kyowa = Organization.objects.get(slug="kyowa-kirin")
+        interest = Interest.objects.create(organization=kyowa, slug="exosomes-dermatology")
+        interest.modalities.set([FocusArea.objects.get(slug="exosome-ev")])
+        interest.therapeutic_areas.set([FocusArea.objects.get(slug="immunology-dermatology")])
+        match_index_invalidate()  # what the admin's save does
+        html = staff.get(url("brexogen")).content.decode()
+        assert "Kyowa Kirin" in names(html)
+        assert "They look for exosomes and extracellular vesicles in immunology and dermatology" in html
 
     def test_a_matching_profile_edited_in_admin_applies_in_the_next_view(self, staff):
-        assert "Human Life CORD" not in staff.get(url("youth-bio-global")).content.decode()
+        before = scores(staff.get(url("cefobio"), {"kind": "cro_cdmo"}).content.decode())
         profile = MatchingProfile.objects.get(is_default=True)
         data = {
             "name": profile.name,
@@ -209,12 +201,14 @@ class TestFreshness:
             "weight_modality": 20,
             "weight_therapeutic_area": 20,
             "weight_stage": 15,
-            "weight_services": 25,
+            "weight_services": 100,
+            "off_intent": 50,
             "cross_border_bonus": 15,
-            "include_same_kind": "on",
+            "minimum_score": 35,
         }
         response = staff.post(
             reverse("admin:matching_matchingprofile_change", args=[profile.pk]), data
         )
         assert response.status_code == 302
-        assert "Human Life CORD" in staff.get(url("youth-bio-global")).content.decode()
+        after = scores(staff.get(url("cefobio"), {"kind": "cro_cdmo"}).content.decode())
+        assert after[0] > before[0]
