@@ -4,9 +4,8 @@ from django_countries import countries
 
 from kbio.directory.models import FocusArea, OrganizationKind
 
-from .models import FeedbackReason
-
 from .index import MatchIndex
+from .models import FeedbackReason
 from .reasons import ROLE_LABELS, role_label
 
 
@@ -47,7 +46,7 @@ class MatchFilterForm(forms.Form):
 
 
 class NotInterestedForm(forms.Form):
-    """"Not interested" on a suggestion: the partner leaves the list; "outside our focus" also
+    """ "Not interested" on a suggestion: the partner leaves the list; "outside our focus" also
     ranks similar partners lower."""
 
     partner = forms.SlugField(max_length=80)

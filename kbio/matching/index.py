@@ -32,6 +32,8 @@ from kbio.directory.models import (
 
 from . import engine as e
 from .models import MatchIndexVersion, SuggestionFeedback
+
+
 @dataclass(frozen=True)
 class Names:
     en: str
@@ -223,18 +225,20 @@ def load_index() -> MatchIndex:
     )
     assets: dict[int, list[AssetInfo]] = {}
     asset_data: dict[int, list[e.Asset]] = defaultdict(list)
-    for pk, org, slug, name, modality, stage, direction, rights, platform in Asset.objects.filter(
-        organization__is_active=True
-    ).order_by("organization_id", "order", "name", "pk").values_list(
-        "id",
-        "organization_id",
-        "slug",
-        "name",
-        "modality_id",
-        "stage",
-        "direction",
-        "rights_available",
-        "platform_class",
+    for pk, org, slug, name, modality, stage, direction, rights, platform in (
+        Asset.objects.filter(organization__is_active=True)
+        .order_by("organization_id", "order", "name", "pk")
+        .values_list(
+            "id",
+            "organization_id",
+            "slug",
+            "name",
+            "modality_id",
+            "stage",
+            "direction",
+            "rights_available",
+            "platform_class",
+        )
     ):
         assets.setdefault(org, []).append(
             AssetInfo(pk, org, slug, name, stage, area_slug[modality], direction)
@@ -293,9 +297,7 @@ def load_index() -> MatchIndex:
     ):
         until_text = until.isoformat() if until else ""
         relationships[(a, b)].append(e.Relationship(kind, since.isoformat(), until_text))
-    not_interested = set(
-        SuggestionFeedback.objects.values_list("organization_id", "partner_id")
-    )
+    not_interested = set(SuggestionFeedback.objects.values_list("organization_id", "partner_id"))
     outside = set(
         SuggestionFeedback.objects.filter(
             reason=SuggestionFeedback.Reason.OUTSIDE_FOCUS

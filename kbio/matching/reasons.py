@@ -202,8 +202,12 @@ MISSING = {
     "lowered_by_their_feedback": gettext_lazy(
         "Ranked lower: they turned down a partner like you as outside their focus"
     ),
-    "they_lack_support_you_seek": gettext_lazy("Support you seek that they do not offer: %(deals)s"),
-    "you_lack_support_they_seek": gettext_lazy("Support they seek that you do not offer: %(deals)s"),
+    "they_lack_support_you_seek": gettext_lazy(
+        "Support you seek that they do not offer: %(deals)s"
+    ),
+    "you_lack_support_they_seek": gettext_lazy(
+        "Support they seek that you do not offer: %(deals)s"
+    ),
     "services_count_less": gettext_lazy(
         "A service provider counts for %(percent)s%% of a partner for your science"
     ),
@@ -243,22 +247,20 @@ UNKNOWN = {
     "their_sectors_unknown": gettext_lazy("Their investment sectors are not stated"),
     "your_sectors_unknown": gettext_lazy("Your investment sectors are not stated"),
     "fund_sectors_unknown": gettext_lazy("Whether the two funds share a sector is not stated"),
-    "fund_country_unknown": gettext_lazy("Whether the fund of funds backs this fund's country is not stated"),
-    "their_coverage_unknown": gettext_lazy(
-        "They list %(services)s but not for which modalities"
+    "fund_country_unknown": gettext_lazy(
+        "Whether the fund of funds backs this fund's country is not stated"
     ),
+    "their_coverage_unknown": gettext_lazy("They list %(services)s but not for which modalities"),
     "your_coverage_unknown": gettext_lazy("You list %(services)s but not for which modalities"),
     "their_intents_unknown": gettext_lazy("They have not said what they come to partnering for"),
 }
 
 FLAGS = {
     "they_compete": gettext_lazy(
-        "Competing platform: they own a platform of the same class (%(platform)s) as your "
-        "%(asset)s"
+        "Competing platform: they own a platform of the same class (%(platform)s) as your %(asset)s"
     ),
     "you_compete": gettext_lazy(
-        "Competing platform: you own a platform of the same class (%(platform)s) as their "
-        "%(asset)s"
+        "Competing platform: you own a platform of the same class (%(platform)s) as their %(asset)s"
     ),
     "they_left": gettext_lazy("They stopped work on %(subject)s (%(since)s)"),
     "you_left": gettext_lazy("You stopped work on %(subject)s (%(since)s)"),
@@ -419,7 +421,9 @@ class Renderer:
         if "assets" in p:
             values["assets"] = listing([str(a) for a in p["assets"]]) or _("your platform")
         if "partners" in p:
-            values["partners"] = join([self.index.info[k].name for k in p["partners"] if k in self.index.info])
+            values["partners"] = join(
+                [self.index.info[k].name for k in p["partners"] if k in self.index.info]
+            )
         if "since" in p:
             values["since"] = month(str(p["since"]))
         if "kinds" in p:

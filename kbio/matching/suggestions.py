@@ -140,7 +140,9 @@ def left_out(
 
 
 def not_interested(index: MatchIndex, viewer: e.Org) -> list[OrgInfo]:
-    return [index.info[index.orgs[row].key] for row in index.engine.not_interested(index.row(viewer))]
+    return [
+        index.info[index.orgs[row].key] for row in index.engine.not_interested(index.row(viewer))
+    ]
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,12 @@ from kbio.accounts.access import organization_of
 from kbio.directory.models import Organization
 from kbio.events.openings import request_openings
 
+from . import suggestions as found
 from .forms import MatchFilterForm, NotInterestedForm
 from .index import current_index
 from .models import FeedbackReason, MatchingProfile
 from .reasons import role_label
 from .services import suggestion_feedback_record, suggestion_feedback_withdraw
-from . import suggestions as found
 from .suggestions import already_related, asset_partners, explain, left_out
 from .suggestions import ranked as ranked_suggestions
 

@@ -38,9 +38,9 @@ SERVICES = [
 ]
 TAXONOMY = Taxonomy(
     kinds={
-        **{s: "modality" for s in MODALITIES},
-        **{s: "therapeutic_area" for s in AREAS},
-        **{s: "service" for s in SERVICES},
+        **dict.fromkeys(MODALITIES, "modality"),
+        **dict.fromkeys(AREAS, "therapeutic_area"),
+        **dict.fromkeys(SERVICES, "service"),
     },
     parents={"immuno-oncology": "oncology"},
 )

@@ -210,7 +210,9 @@ def test_a_sector_mandate_that_leaves_out_bio_removes_the_pair():
     e = engine(fund, venture)
     assert score(e, venture, fund) == 0
     assert explain(e, venture, fund).blocked.code == "sector_outside_mandate_theirs"
-    ai_venture = org("venture", "KR", seeks=["equity-investment"], focus_areas=["ai-drug-discovery"])
+    ai_venture = org(
+        "venture", "KR", seeks=["equity-investment"], focus_areas=["ai-drug-discovery"]
+    )
     e = engine(fund, ai_venture)
     assert score(e, ai_venture, fund) > 0
 

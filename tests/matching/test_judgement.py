@@ -124,9 +124,7 @@ def test_a_competing_platform_is_not_a_buyer(index, weights):
     assert ruled["daiichi-sankyo"].blocked.code == "they_compete"
 
 
-def test_an_adc_and_small_molecule_venture_sees_the_pharma_that_name_its_modalities(
-    index, weights
-):
+def test_an_adc_and_small_molecule_venture_sees_the_pharma_that_name_its_modalities(index, weights):
     top = suggested(index, weights, "pinotbio", "pharma")
     assert top[0] == "takeda"
     assert "santen" in top[:5]  # NTX-101 for glaucoma
@@ -147,9 +145,11 @@ def test_a_pharma_sees_the_ventures_that_fit_what_it_looks_for(index, weights):
 def test_a_cell_therapy_venture_meets_the_cdmo_that_makes_its_modality(index, weights):
     providers = suggested(index, weights, "cefobio", "cro_cdmo", minimum=0)
     assert "s-racmo" in providers
-    assert providers.index("s-racmo") < providers.index("samsung-biologics") if (
-        "samsung-biologics" in providers
-    ) else True
+    assert (
+        providers.index("s-racmo") < providers.index("samsung-biologics")
+        if ("samsung-biologics" in providers)
+        else True
+    )
     assert "samsung-biologics" not in suggested(index, weights, "yipscell", minimum=0)
     texts = [line.text for line in row(index, weights, "yipscell", "s-racmo").reasons]
     assert any("CMC, process development and GMP manufacturing" in text for text in texts)

@@ -20,7 +20,9 @@ def test_prints_ranked_partners_with_reasons():
     lines = text.splitlines()
     assert lines[0] == "Partner suggestions for Pinotbio (피노바이오) (Bio venture, South Korea)"
     first = next(line for line in lines if line.strip().startswith("1."))
-    assert "Takeda Pharmaceutical (武田薬品工業) · Pharma · Japan · Licensee or co-developer" in first
+    assert (
+        "Takeda Pharmaceutical (武田薬品工業) · Pharma · Japan · Licensee or co-developer" in first
+    )
     assert "+ They look for antibody–drug conjugates (ADC)" in text
     assert sum(1 for line in lines if line[:3].strip().rstrip(".").isdigit()) == 3
 

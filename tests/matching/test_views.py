@@ -43,7 +43,9 @@ class TestPage:
         assert names(html)[0] == "Takeda Pharmaceutical"
         assert '<span class="native" lang="ja">武田薬品工業</span>' in html
         assert '<span class="suggestion-role">Licensee or co-developer</span>' in html
-        assert "They look for antibody–drug conjugates (ADC), antibodies and small molecules" in html
+        assert (
+            "They look for antibody–drug conjugates (ADC), antibodies and small molecules" in html
+        )
         assert "Korea–Japan cross-border pair" in html
         assert "Why not higher:" in html or "What we don&#x27;t know:" in html
         found = scores(html)
@@ -187,7 +189,10 @@ class TestFreshness:
         match_index_invalidate()  # what the admin's save does
         html = staff.get(url("brexogen")).content.decode()
         assert "Kyowa Kirin" in names(html)
-        assert "They look for exosomes and extracellular vesicles in immunology and dermatology" in html
+        assert (
+            "They look for exosomes and extracellular vesicles in immunology and dermatology"
+            in html
+        )
 
     def test_a_matching_profile_edited_in_admin_applies_in_the_next_view(self, staff):
         before = scores(staff.get(url("cefobio"), {"kind": "cro_cdmo"}).content.decode())

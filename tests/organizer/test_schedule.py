@@ -15,6 +15,7 @@ from django.core.management.base import CommandError
 from django.urls import reverse
 from icalendar import Calendar
 
+from kbio.directory.models import FocusArea, Interest
 from kbio.events import scheduling
 from kbio.events.models import (
     Event,
@@ -24,7 +25,6 @@ from kbio.events.models import (
     Participation,
     ScheduleRun,
 )
-from kbio.directory.models import FocusArea, Interest
 from kbio.matching.index import current_index
 from kbio.matching.models import MatchingProfile
 from kbio.matching.services import match_index_invalidate

@@ -222,6 +222,38 @@ class Engine:
             found["supported"] = fits.support(t, me, everyone).value
         return found
 
+    def _best_for(self, v: int, c: int, w: Weights, found, roles=None) -> tuple[float, str | None]:
+        """`_best` for one partner, with the same arithmetic."""
+        same = self.t.kind[c] == self.t.kind[v]
+        best, chosen = 0.0, None
+        for name, fit in found.items():
+            if roles is not None and name not in roles:
+                continue
+            if same and not w.include_same_kind and name not in _FUND_ROLES | _SERVICE_ROLES:
+                continue
+            value = float(fit[c]) * self._intent_pair(v, c, name, w) * self._role_factor(name, w)
+            if value > best + 1e-12:
+                best, chosen = value, name
+        return best, chosen
+
+    def _intent_pair(self, v: int, c: int, role: str, w: Weights) -> float:
+        t = self.t
+        mine, theirs = self._role_bits[role]
+        off = w.off_intent / 100
+        viewer = 1.0 if (t.intents[v] == _ZERO or t.intents[v] & mine) else off
+        partner = 1.0 if (t.intents[c] == _ZERO or t.intents[c] & theirs) else off
+        both = viewer + partner
+        return 2 * viewer * partner / both if both > 0 else 0.0
+
+    def _feedback_pair(self, v: int, c: int) -> float:
+        t = self.t
+        factor = 1.0
+        for a, b in ((v, c), (c, v)):
+            bit = np.uint64(1 << int(t.kind[b]))
+            if (t.mods[b] & self.penalty_mods[a]) and (self.penalty_kinds[a] & bit):
+                factor *= FEEDBACK_FACTOR
+        return factor
+
     def _intent_factor(self, v: int, role: str, w: Weights) -> np.ndarray:
         """The harmonic mean of what each side keeps of this role by its intents."""
         t = self.t
@@ -238,7 +270,9 @@ class Engine:
     def _feedback_factor(self, v: int) -> np.ndarray:
         t = self.t
         kind_bits = np.left_shift(np.uint64(1), t.kind.astype(np.uint64))
-        mine = ((t.mods & self.penalty_mods[v]) != _ZERO) & ((kind_bits & self.penalty_kinds[v]) != _ZERO)
+        mine = ((t.mods & self.penalty_mods[v]) != _ZERO) & (
+            (kind_bits & self.penalty_kinds[v]) != _ZERO
+        )
         vbit = np.uint64(1 << int(t.kind[v]))
         theirs = ((self.penalty_mods & t.mods[v]) != _ZERO) & ((self.penalty_kinds & vbit) != _ZERO)
         return np.where(mine, FEEDBACK_FACTOR, 1.0) * np.where(theirs, FEEDBACK_FACTOR, 1.0)
@@ -365,7 +399,11 @@ class Engine:
                 continue
             code = int(fits.invest(t, np.array([investor]), np.array([company]), w).blocked[0])
             if code:
-                name = {1: "funds_not_companies", 2: "sector_outside_mandate", 3: "country_outside_mandate"}
+                name = {
+                    1: "funds_not_companies",
+                    2: "sector_outside_mandate",
+                    3: "country_outside_mandate",
+                }
                 mandate = self.orgs[investor].mandate
                 params = {
                     "countries": sorted(mandate.countries) if mandate else [],
@@ -375,7 +413,10 @@ class Engine:
         for taker, giver, side in ((c, v, "they"), (v, c, "you")):
             left = self._left(taker, giver)
             if left:
-                return Line(f"{side}_left_all", {"subjects": [e.subject for e in left], "since": max(e.since for e in left)})
+                return Line(
+                    f"{side}_left_all",
+                    {"subjects": [e.subject for e in left], "since": max(e.since for e in left)},
+                )
             clash = self._competing(taker, giver)
             if clash:
                 return Line(f"{side}_compete", {"asset": clash[0], "platform": clash[1]})
@@ -418,7 +459,13 @@ class Engine:
         covered = set(t.modality.decode(int(np.bitwise_or.reduce(mods))))
         covered |= set(t.area.decode(int(np.bitwise_or.reduce(areas))))
         return [
-            e for e in exclusions if covered & set(t.modality.decode(t.narrower([e.subject], t.modality)) + t.area.decode(t.narrower([e.subject], t.area)))
+            e
+            for e in exclusions
+            if covered
+            & set(
+                t.modality.decode(t.narrower([e.subject], t.modality))
+                + t.area.decode(t.narrower([e.subject], t.area))
+            )
         ]
 
     def _competing(self, taker: int, giver: int) -> tuple[str, str] | None:
@@ -447,10 +494,11 @@ class Engine:
         """Why `c` suits `v` (or does not): the best role, its reasons and their points."""
         t = self.t
         found = self.fits_of(v, w, item)
-        best, role = self._best(v, w, found, frozenset(roles) if roles is not None else None)
-        blocked = self.blocked(v, c, w)
+        value, name = self._best_for(v, c, w, found, roles)
         relationships = self.relationships.get((v, c), ())
-        if role[c] < 0 or best[c] <= 0:
+        unwanted = c in self._related[v] or c in self._not_interested[v]
+        blocked = self.blocked(v, c, w) if value <= 0 or unwanted else None
+        if name is None:
             return Explanation(
                 0.0,
                 None,
@@ -459,10 +507,9 @@ class Engine:
                 relationships=relationships,
                 flags=tuple(self._flags(v, c)),
             )
-        name = ROLE_NAMES[role[c]]
-        intent = float(self._intent_factor(v, name, w)[c])
+        intent = self._intent_pair(v, c, name, w)
         role_factor = self._role_factor(name, w)
-        feedback = float(self._feedback_factor(v)[c])
+        feedback = self._feedback_pair(v, c)
         cross_border = t.kr_jp[v] * t.kr_jp[c] == 2
         scale = 100 / (1 + w.cross_border_bonus / 100)
         # Points per unit of fit, before the Korea–Japan bonus.
@@ -485,7 +532,9 @@ class Engine:
         if cross_border:
             parts.earn(Line("cross_border"), (100 - scale) * fit * intent * role_factor * feedback)
         elif w.cross_border_bonus:
-            parts.lose(Line("not_cross_border"), (100 - scale) * fit * intent * role_factor * feedback)
+            parts.lose(
+                Line("not_cross_border"), (100 - scale) * fit * intent * role_factor * feedback
+            )
         if not t.intents[c]:
             parts.unknown.append(Line("their_intents_unknown"))
         return Explanation(
@@ -525,7 +574,9 @@ class Engine:
                 giver_mods = int(self.t.mods[giver])
                 giver_areas = int(self.t.areas[giver])
                 for e in exclusions:
-                    if giver_mods & self.t.narrower([e.subject], self.t.modality) or giver_areas & self.t.narrower([e.subject], self.t.area):
+                    if giver_mods & self.t.narrower(
+                        [e.subject], self.t.modality
+                    ) or giver_areas & self.t.narrower([e.subject], self.t.area):
                         found.append(Line(f"{side}_left", {"subject": e.subject, "since": e.since}))
         return found
 
@@ -568,7 +619,9 @@ class Engine:
             "item_modalities": sorted(offered.modalities),
             "item_areas": sorted(offered.areas),
         }
-        code = f"{who}_{'seek' if interest.stated else 'focus_on'}_{'your' if yours else 'their'}_{'asset' if asset else 'work'}"
+        verb = "seek" if interest.stated else "focus_on"
+        whose = "your" if yours else "their"
+        code = f"{who}_{verb}_{whose}_{'asset' if asset else 'work'}"
         science = w.modality * bool(fit.modality[best]) + w.therapeutic_area * bool(fit.area[best])
         parts.earn(Line(code, params), parts.unit * factor * science / total)
         owner = "their" if yours else "your"
@@ -591,16 +644,23 @@ class Engine:
         elif not item_stage:
             parts.unknown.append(Line("stage_unknown", sparams, stage_points))
         else:
-            distance = fits.stage_distance(ladder.STAGE_RANK[item_stage], t.int_low[i], t.int_high[i])
+            distance = fits.stage_distance(
+                ladder.STAGE_RANK[item_stage], t.int_low[i], t.int_high[i]
+            )
             if stage >= 1:
                 parts.earn(Line(f"{side}_window_fits", sparams), stage_points)
             else:
                 if stage > 0:
-                    parts.earn(Line(f"{side}_window_near", dict(sparams, steps=distance)), stage_points * stage)
+                    parts.earn(
+                        Line(f"{side}_window_near", dict(sparams, steps=distance)),
+                        stage_points * stage,
+                    )
                 parts.lose(Line(f"{side}_window_misses", sparams), stage_points * (1 - stage))
         deal_points = parts.unit * factor * w.deal / total
         if not fit.deal_known[best]:
-            parts.unknown.append(Line(f"{'their' if yours else 'your'}_deals_unknown", {}, deal_points))
+            parts.unknown.append(
+                Line(f"{'their' if yours else 'your'}_deals_unknown", {}, deal_points)
+            )
         dparams = {
             "asset": asset,
             "wanted": t.deal.decode(int(t.int_deals[i])),
@@ -613,7 +673,16 @@ class Engine:
             parts.lose(Line(f"{who}_want_other_deal", dparams), deal_points)
         if not interest.stated:
             owner = "their" if yours else "your"
-            lost = parts.unit * (1 - fits.IMPLIED) * float(fit.value[best]) / fits.IMPLIED / max(parts.unit, 1e-12) * parts.unit if fit.value[best] else 0.0
+            lost = (
+                parts.unit
+                * (1 - fits.IMPLIED)
+                * float(fit.value[best])
+                / fits.IMPLIED
+                / max(parts.unit, 1e-12)
+                * parts.unit
+                if fit.value[best]
+                else 0.0
+            )
             parts.unknown.append(Line(f"{owner}_interest_implied", {}, lost))
         if fit.territory_clash[best]:
             lost = parts.unit * float(fit.value[best]) * (1 / fits.TERRITORY_CLASH - 1)
@@ -642,7 +711,9 @@ class Engine:
         if fit.sector[0]:
             parts.earn(Line(f"{side}_invest_in_sector", {"sectors": sectors}), points)
         else:
-            parts.unknown.append(Line(f"{'their' if theirs else 'your'}_sectors_unknown", {}, points))
+            parts.unknown.append(
+                Line(f"{'their' if theirs else 'your'}_sectors_unknown", {}, points)
+            )
         stage = float(fit.stage[0])
         low, high = int(t.inv_low[investor]), int(t.inv_high[investor])
         company_stage = ladder.STAGE_ORDER[t.stage[company]] if t.stage[company] != UNKNOWN else ""
@@ -676,7 +747,9 @@ class Engine:
                 parts.lose(Line(f"{side}_invest_elsewhere", params), points)
         mandate = self.orgs[investor].mandate
         if mandate and mandate.countries and self.orgs[company].country in mandate.countries:
-            parts.notes.append(Line(f"{side}_invest_in_country", {"country": self.orgs[company].country}))
+            parts.notes.append(
+                Line(f"{side}_invest_in_country", {"country": self.orgs[company].country})
+            )
         return None
 
     def _explain_investor(self, v, c, w, parts, item):
@@ -757,21 +830,29 @@ class Engine:
         appetite = 1.0
         side = "they" if theirs else "you"
         groups: dict[tuple, list[str]] = {}
-        for service, (weight, need) in chosen.items():
+        for service, (_weight, need) in chosen.items():
             groups.setdefault((need.asset or "", need.stage), []).append(service)
         for (asset, stage), services in sorted(groups.items()):
             weight = sum(chosen[s][0] for s in services)
             share = weight / covered_weight if covered_weight else 0
             params = {"asset": asset or None, "stage": stage, "services": sorted(services)}
-            parts.earn(Line(f"{side}_offer_what_{'you' if theirs else 'they'}_need", params), parts.unit * coverage * appetite * share)
+            parts.earn(
+                Line(f"{side}_offer_what_{'you' if theirs else 'they'}_need", params),
+                parts.unit * coverage * appetite * share,
+            )
         if coverage < 1:
             lost = parts.unit * (1 - coverage) * appetite
             for (asset, stage), services in _grouped(gaps).items():
                 params = {"asset": asset or None, "stage": stage, "services": services}
-                parts.lose(Line(f"{side}_lack_what_{'you' if theirs else 'they'}_need", params), lost / max(1, len(_grouped(gaps))))
+                parts.lose(
+                    Line(f"{side}_lack_what_{'you' if theirs else 'they'}_need", params),
+                    lost / max(1, len(_grouped(gaps))),
+                )
             for (asset, stage), services in _grouped(unknown).items():
                 params = {"asset": asset or None, "stage": stage, "services": services}
-                parts.unknown.append(Line(f"{'their' if theirs else 'your'}_coverage_unknown", params, 0.0))
+                parts.unknown.append(
+                    Line(f"{'their' if theirs else 'your'}_coverage_unknown", params, 0.0)
+                )
         return None
 
     def _explain_provider(self, v, c, w, parts, item):
@@ -845,6 +926,8 @@ class _Parts:
 def merge_tops(parts: Sequence[list[list[tuple[float, int]]]], limit: int = 10):
     """Combine the lists of `Engine.top_for_all` calls that shared the work."""
     return [
-        heapq.nsmallest(limit, (e for part in parts for e in part[row]), key=lambda e: (-e[0], e[1]))
+        heapq.nsmallest(
+            limit, (e for part in parts for e in part[row]), key=lambda e: (-e[0], e[1])
+        )
         for row in range(len(parts[0]))
     ]

@@ -157,9 +157,9 @@ def invest(t: Tables, investor: np.ndarray, company: np.ndarray, w: Weights) -> 
     country_out = (allowed != _ZERO) & ((allowed & bit) == _ZERO)
     stated = t.bio[investor] == 1
     sector = stated & ((t.sectors[investor] & t.company_sectors[company]) != _ZERO)
-    blocked = np.select(
-        [vehicle == 2, stated & ~sector, country_out], [1, 2, 3], default=0
-    ).astype(np.int8)
+    blocked = np.select([vehicle == 2, stated & ~sector, country_out], [1, 2, 3], default=0).astype(
+        np.int8
+    )
     takes = (vehicle != 0) & t.seeks_investment[company] & (investor != company)
     low, high = t.inv_low[investor], t.inv_high[investor]
     stage = stage_credit(t.stage[company], low, high)
@@ -199,7 +199,9 @@ def fund(t: Tables, parent: np.ndarray, child: np.ndarray, w: Weights) -> FundFi
     sectors = (t.sectors[parent] & t.sectors[child]) != _ZERO
     bit = np.left_shift(np.uint64(1), (t.country[child] % 64).astype(np.uint64))
     allowed = t.allowed[parent]
-    country = (allowed != _ZERO) & (((allowed & bit) != _ZERO) | ((allowed & t.allowed[child]) != _ZERO))
+    country = (allowed != _ZERO) & (
+        ((allowed & bit) != _ZERO) | ((allowed & t.allowed[child]) != _ZERO)
+    )
     value = (sectors.astype(float) + country) / 2
     return FundFit(np.where(gives & takes, value, 0.0), sectors, country)
 
@@ -215,7 +217,9 @@ def _portfolio_coverage(t: Tables, provider, client) -> np.ndarray:
     portfolio = t.portfolio[client]
     covered = portfolio & t.cap_covers[provider]
     wanted = np.minimum(np.bitwise_count(portfolio), BREADTH).astype(float)
-    return np.where(wanted > 0, np.minimum(1.0, np.bitwise_count(covered) / np.maximum(wanted, 1)), 0.0)
+    return np.where(
+        wanted > 0, np.minimum(1.0, np.bitwise_count(covered) / np.maximum(wanted, 1)), 0.0
+    )
 
 
 def serve_many_clients(t: Tables, provider: int, w: Weights) -> tuple[np.ndarray, np.ndarray]:

@@ -40,7 +40,9 @@ PARTNER_DEALS = frozenset(
     }
 )
 # Deals an organization offers about itself as a research partner by seeking them.
-RESEARCH_DEALS = frozenset({"co-development", "joint-research", "technology-transfer", "joint-venture"})
+RESEARCH_DEALS = frozenset(
+    {"co-development", "joint-research", "technology-transfer", "joint-venture"}
+)
 INVESTMENT = "equity-investment"
 SERVICE_DEALS = frozenset({"cro-services", "cdmo-manufacturing"})
 SUPPORT_DEALS = frozenset(

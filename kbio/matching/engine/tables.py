@@ -122,7 +122,7 @@ _SOUGHT_INTENTS = {
     "co-development": "co_development",
     "joint-research": "research",
     "technology-transfer": "research",
-    **{deal: "support" for deal in m.SUPPORT_DEALS},
+    **dict.fromkeys(m.SUPPORT_DEALS, "support"),
 }
 
 
@@ -337,7 +337,9 @@ class Tables:
         self.intent = Vocab(m.INTENTS, "intents")
         self.countries = sorted({o.country for o in self.orgs})
         self.country_index = {c: i for i, c in enumerate(self.countries)}
-        classes = sorted({a.platform_class for o in self.orgs for a in o.assets if a.platform_class})
+        classes = sorted(
+            {a.platform_class for o in self.orgs for a in o.assets if a.platform_class}
+        )
         # More than 64 classes share bits (a rare false "competitor" flag, never a miss).
         self.class_bit = {c: 1 << (i % 64) for i, c in enumerate(classes)}
         self._modality_reach = [self._reach(s, self.modality) for s in self.modality.codes]
@@ -437,7 +439,10 @@ class Tables:
         # The sectors a company is in: every developer and provider is in life sciences, and
         # one that discovers drugs with AI is an AI company too.
         self.company_sectors = np.array(
-            [sector_vocab.mask(sectors_of(o, self.science[row][0])) for row, o in enumerate(self.orgs)],
+            [
+                sector_vocab.mask(sectors_of(o, self.science[row][0]))
+                for row, o in enumerate(self.orgs)
+            ],
             np.uint64,
         )
         for row, org in enumerate(self.orgs):
