@@ -264,7 +264,7 @@ def load_index() -> MatchIndex:
         exclusions[org].append(e.Exclusion(subject, since.isoformat(), note))
     capabilities = _load_capabilities(area_slug)
     mandates = {
-        org: e.Mandate(vehicle, frozenset(sectors or ()), frozenset(str(c) for c in countries_))
+        org: e.Mandate(vehicle, frozenset(sectors or ()), frozenset(_codes(countries_)))
         for org, vehicle, sectors, countries_ in InvestorMandate.objects.values_list(
             "organization_id", "vehicle", "sectors", "countries"
         )
@@ -324,6 +324,13 @@ def load_index() -> MatchIndex:
         area_order=[slug for _, slug, *_ in areas],
         deal_names={slug: Names(en, ko, ja) for _, slug, en, ko, ja in deals},
     )
+
+
+def _codes(countries_) -> list[str]:
+    """Country codes of a multiple CountryField as values_list returns them (one string)."""
+    if isinstance(countries_, str):
+        return [c.strip() for c in countries_.split(",") if c.strip()]
+    return [str(c) for c in countries_ or ()]
 
 
 def _ended(found: list[e.Relationship]) -> bool:

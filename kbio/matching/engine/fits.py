@@ -34,9 +34,9 @@ ALSO = 0.1
 ALSO_MOST = 0.15
 # Rights offered and wanted in different territories.
 TERRITORY_CLASH = 0.75
-# Needed-service weight at which a provider scores full marks (e.g. GLP toxicology,
-# pharmacology and bioanalysis for a preclinical asset).
-SERVICE_SATURATION = 2.5
+# Needed-service weight at which a provider scores full marks (e.g. GLP toxicology and
+# pharmacology for a preclinical asset; one critical service alone is half of it).
+SERVICE_SATURATION = 2.0
 # A pharma outsourcing work on this many of its modalities counts as fully served.
 BREADTH = 2
 

@@ -477,7 +477,11 @@ class Tables:
         self.inv_low, self.inv_high = low, high
         self.inv_mods = np.array([self.reach(int(v), self.modality) for v in inv_mods], np.uint64)
         self.inv_areas = np.array([self.reach(int(v), self.area) for v in inv_areas], np.uint64)
-        self.seeks_investment = (self.seeks & np.uint64(investment)) != 0
+        # Coming for investors says as much as seeking equity investment.
+        investors = np.uint64(self.intent.mask(["investors"]))
+        self.seeks_investment = ((self.seeks & np.uint64(investment)) != 0) | (
+            (self.intents & investors) != 0
+        )
 
     def _services(self, n: int) -> None:
         s = len(self.service)
