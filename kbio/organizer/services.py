@@ -370,8 +370,8 @@ class _CriterionCells:
         elif area.kind not in kinds:
             self.error(
                 column,
-                _("“%(slug)s” is of kind %(kind)s; this column takes %(wanted)s.")
-                % {"slug": slug, "kind": area.kind, "wanted": _(" or ").join(kinds)},
+                _("“%(slug)s” is a focus area of kind %(kind)s; this column takes: %(wanted)s.")
+                % {"slug": slug, "kind": area.kind, "wanted": ", ".join(kinds)},
             )
             area = None
         return area

@@ -315,22 +315,22 @@ ROW_CASES = [
     pytest.param(
         "type,organization,slug,modalities",
         "interest,takeda,new,oncology",
-        "Line 2, column modalities: “oncology” is of kind therapeutic_area; this column takes "
-        "modality.",
+        "Line 2, column modalities: “oncology” is a focus area of kind therapeutic_area; this "
+        "column takes: modality.",
         id="focus area of the wrong kind",
     ),
     pytest.param(
         "type,organization,service",
         "capability,cmic,oncology",
-        "Line 2, column service: “oncology” is of kind therapeutic_area; this column takes "
-        "service.",
+        "Line 2, column service: “oncology” is a focus area of kind therapeutic_area; this "
+        "column takes: service.",
         id="service of the wrong kind",
     ),
     pytest.param(
         "type,organization,slug,focus_area,since",
         "exclusion,takeda,new,glp-toxicology,2025-01-01",
-        "Line 2, column focus_area: “glp-toxicology” is of kind service; this column takes "
-        "modality or therapeutic_area.",
+        "Line 2, column focus_area: “glp-toxicology” is a focus area of kind service; this "
+        "column takes: modality, therapeutic_area.",
         id="exclusion of a service",
     ),
     pytest.param(
@@ -433,8 +433,7 @@ ROW_CASES = [
     ),
     pytest.param(
         "type,organization,vehicle,cheque_min_usd",
-        "mandate,kvic,direct,"
-        '"1,000,000"',
+        'mandate,kvic,direct,"1,000,000"',
         "Line 2, column cheque_min_usd: Write a whole number of US dollars without separators, "
         "e.g. 5000000.",
         id="amount with separators",
