@@ -501,3 +501,16 @@ class Relationship(Evidence):
             )
         if self.until and self.since and self.until < self.since:
             raise ValidationError({"until": _("A relationship cannot end before it starts.")})
+        # Either side may record it, but only one side does: the pair and kind are one fact.
+        recorded_by_partner = Relationship.objects.filter(
+            organization_id=self.partner_id, partner_id=self.organization_id, kind=self.kind
+        ).exclude(pk=self.pk)
+        if self.organization_id and self.partner_id and recorded_by_partner.exists():
+            raise ValidationError(
+                {
+                    "partner": _(
+                        "The partner already records a relationship of this kind with this "
+                        "organization."
+                    )
+                }
+            )

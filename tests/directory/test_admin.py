@@ -18,6 +18,7 @@ from kbio.directory.models import (
     ServiceCapability,
 )
 from kbio.matching.index import current_index
+from kbio.matching.services import match_index_invalidate
 from tests.factories import (
     AssetFactory,
     ContactFactory,
@@ -282,6 +283,7 @@ def organization_form(org: Organization | None = None, **fields) -> dict:
 def criteria_rows(prefix: str, *rows: dict) -> dict:
     data = {f"{prefix}-TOTAL_FORMS": str(len(rows)), f"{prefix}-INITIAL_FORMS": "0"}
     for i, row in enumerate(rows):
+        row = {"checked_on": "2026-12-06", **row}
         data.update({f"{prefix}-{i}-{name}": value for name, value in row.items()})
     return data
 
@@ -521,6 +523,30 @@ def test_the_criterion_forms_refuse_bad_rows_as_form_errors(
         assert not model.objects.exists()
 
 
+def test_a_relationship_is_recorded_on_one_side_only(staff_client):
+    cmic = OrganizationFactory(slug="cmic")
+    takeda = OrganizationFactory(slug="takeda")
+    Relationship.objects.create(
+        organization=cmic, partner=takeda, kind="client", since=date(2020, 1, 1)
+    )
+    data = {
+        "organization": takeda.pk,
+        "partner": cmic.pk,
+        "kind": "client",
+        "since": "2021-01-01",
+        "checked_on": "2026-12-06",
+    }
+    response = staff_client.post(reverse("admin:directory_relationship_add"), data)
+    assert response.status_code == 200
+    assert (
+        "The partner already records a relationship of this kind with this organization."
+        in response.content.decode()
+    )
+    data["kind"] = "mou"  # another kind is another fact
+    assert staff_client.post(reverse("admin:directory_relationship_add"), data).status_code == 302
+    assert Relationship.objects.count() == 2
+
+
 def test_an_edit_is_in_the_history_with_who_made_it(staff_client, vocabulary):
     exclusion = Exclusion.objects.create(
         organization=OrganizationFactory(slug="takeda", name="Takeda"),
@@ -583,3 +609,24 @@ def test_saving_and_deleting_a_criterion_refreshes_the_suggestions(staff_client,
     delete = reverse("admin:directory_exclusion_delete", args=[exclusion.pk])
     assert staff_client.post(delete, {"post": "yes"}).status_code == 302
     assert excluded() == []
+
+
+def test_reverting_to_an_earlier_version_refreshes_the_suggestions(staff_client, vocabulary):
+    org = OrganizationFactory(slug="takeda")
+    exclusion = Exclusion.objects.create(
+        organization=org, slug="mabs", focus_area=vocabulary["antibody"], since=date(2025, 1, 1)
+    )
+    exclusion.since = date(2025, 6, 1)
+    exclusion.save()
+    match_index_invalidate()
+
+    def since():
+        return [x.since for x in current_index().by_slug["takeda"].exclusions]
+
+    assert since() == ["2025-06-01"]
+    first = exclusion.history.earliest()
+    url = reverse("admin:directory_exclusion_simple_history", args=[exclusion.pk, first.history_id])
+    form = staff_client.get(url).context["adminform"].form
+    data = {name: "" if value is None else str(value) for name, value in form.initial.items()}
+    assert staff_client.post(url, data).status_code == 302
+    assert since() == ["2025-01-01"]
