@@ -9,6 +9,8 @@ an organizer can see who changed a criterion and what it said before.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
@@ -514,3 +516,77 @@ class Relationship(Evidence):
                     )
                 }
             )
+
+
+@dataclass
+class Criteria:
+    """An organization's partnering criteria as its profile shows them."""
+
+    interests: list[Interest]
+    exclusions: list[Exclusion]
+    mandate: InvestorMandate | None
+    capabilities: list[ServiceCapability]
+    relationships: list[tuple[Relationship, object]]  # (relationship, the other organization)
+
+    def __bool__(self) -> bool:
+        return bool(
+            self.interests
+            or self.exclusions
+            or self.mandate
+            or self.capabilities
+            or self.relationships
+        )
+
+
+def criteria_of(organization) -> Criteria:
+    """Everything in ten queries, however many criteria there are (none included)."""
+    from .models import FocusArea, PartnershipType
+
+    interests = list(Interest.objects.filter(organization=organization).order_by("slug"))
+    by_id = {i.pk: i for i in interests}
+    for name, model in (
+        ("modalities", FocusArea),
+        ("therapeutic_areas", FocusArea),
+        ("deal_types", PartnershipType),
+    ):
+        through = getattr(Interest, name).through
+        column = "focusarea" if model is FocusArea else "partnershiptype"
+        found: dict[int, list] = {pk: [] for pk in by_id}
+        for link in through.objects.filter(interest__organization=organization).select_related(
+            column
+        ):
+            found[link.interest_id].append(getattr(link, column))
+        for pk, items in found.items():
+            setattr(by_id[pk], f"{name}_list", items)
+    capabilities = list(
+        ServiceCapability.objects.filter(organization=organization)
+        .select_related("service")
+        .order_by("service__order", "service__name_en")
+    )
+    by_capability = {c.pk: c for c in capabilities}
+    for c in capabilities:
+        c.modality_list = []
+    through = ServiceCapability.modalities.through
+    for link in through.objects.filter(servicecapability__organization=organization).select_related(
+        "focusarea"
+    ):
+        by_capability[link.servicecapability_id].modality_list.append(link.focusarea)
+    relationships = [
+        (r, r.partner)
+        for r in Relationship.objects.filter(organization=organization).select_related("partner")
+    ] + [
+        (r, r.organization)
+        for r in Relationship.objects.filter(partner=organization).select_related("organization")
+    ]
+    relationships.sort(key=lambda pair: pair[0].since)
+    return Criteria(
+        interests=interests,
+        exclusions=list(
+            Exclusion.objects.filter(organization=organization).select_related(
+                "focus_area", "deal_type"
+            )
+        ),
+        mandate=InvestorMandate.objects.filter(organization=organization).first(),
+        capabilities=capabilities,
+        relationships=relationships,
+    )

@@ -13,6 +13,7 @@ from kbio.events.openings import request_openings
 
 from .filters import OrganizationFilter
 from .models import FocusArea, Organization
+from .partnering import criteria_of
 
 PAGE_SIZE = 25
 
@@ -51,6 +52,7 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "organization": organization,
         "focus_groups": [(label, group) for label, group in focus_groups if group],
         "assets": organization.assets.all(),
+        "criteria": criteria_of(organization),
         # Delegates' names and addresses are for signed-in participants only.
         "contacts": list(organization.contacts.all()) if request.user.is_authenticated else None,
         "openings": _openings_for(request, organization.pk),

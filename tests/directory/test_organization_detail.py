@@ -168,16 +168,17 @@ class TestQueryCounts:
         return venture
 
     def test_visitor(self, client, django_assert_num_queries, venture):
-        # organization, focus areas, seeks, offers, assets with their modality
-        with django_assert_num_queries(5):
+        # organization, focus areas, seeks, offers, assets with their modality, and the ten
+        # reads of the partnering criteria (kbio.directory.partnering.criteria_of)
+        with django_assert_num_queries(15):
             response = client.get(profile_url(venture))
         assert pipeline_rows(response)
 
     def test_logged_in(self, client, django_assert_num_queries, venture):
         client.force_login(UserFactory())
-        # the same five, the session, the user, the contacts, and the login's own delegate
+        # the same fifteen, the session, the user, the contacts, and the login's own delegate
         # record (none here, so no event look-ups follow)
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(19):
             response = client.get(profile_url(venture))
         assert response.text.count('<a href="mailto:') == 3
 
@@ -196,3 +197,22 @@ def test_every_real_organization_has_a_profile_in_each_language(client, taxonomy
         assert escape(organization.name) in response.text
         if organization.native_name:
             assert escape(organization.native_name) in response.text
+
+
+@pytest.mark.django_db
+def test_a_profile_shows_its_partnering_criteria_with_source_and_date(client, taxonomy):
+    from django.core.management import call_command
+
+    call_command("loaddata", "organizations", "partnering", verbosity=0)
+    html = client.get("/organizations/takeda/").text
+    criteria = html.split('id="criteria-heading"')[1].split("</section>")[0]
+    assert "Has left or rules out" in criteria
+    left = criteria.split("Has left or rules out")[1]
+    assert "Immune cell therapy (CAR-T, NK, Treg)" in left and "since 2025-10" in left
+    assert 'rel="noopener noreferrer external">source</a> · checked 2026-12-06' in left
+    assert "Already works with" in criteria and "Shonan Health Innovation Park" in criteria
+    tanabe = client.get("/ja/organizations/mitsubishi-tanabe/").text
+    assert "田辺ファーマ" in tanabe
+    assert "Mitsubishi Tanabe Pharma" in tanabe  # the former name, said as such
+    kvic = client.get("/organizations/kvic/").text
+    assert "Invests in funds (fund of funds)" in kvic
