@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kbio.directory.models import Asset, Contact, Organization
+from kbio.matching.services import match_index_invalidate
 
 from . import notifications
 from .models import (
@@ -315,6 +316,9 @@ def meeting_request_decline(
     if not changed:
         raise _refuse_changed(meeting_request)
     meeting_request.refresh_from_db()
+    if reason == DeclineReason.OUTSIDE_FOCUS:
+        # Partners like this one now rank lower for the organization that declined.
+        match_index_invalidate()
     transaction.on_commit(lambda: notifications.send_request_email(meeting_request, "declined"))
     return meeting_request
 

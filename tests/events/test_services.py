@@ -157,6 +157,49 @@ def test_decline_records_the_structured_reason_and_note(ab_request, bob):
     assert ab_request.decline_note == "Not our area."
 
 
+def test_declining_as_outside_our_focus_lowers_partners_like_the_requester(ab_request, bob):
+    """bob (pharma) declines alice's venture as outside its focus: in bob's suggestions,
+    ventures on alice's modalities now rank lower, and the reason says so."""
+    from kbio.directory.models import FocusArea
+    from kbio.matching.index import current_index
+    from kbio.matching.models import MatchingProfile
+    from tests.factories import FocusAreaFactory, OrganizationFactory, PartnershipTypeFactory
+
+    ipsc = FocusAreaFactory(slug="ipsc-cell-therapy", kind=FocusArea.Kind.MODALITY)
+    bone = FocusAreaFactory(slug="musculoskeletal", kind=FocusArea.Kind.THERAPEUTIC_AREA)
+    licensing = PartnershipTypeFactory(slug="licensing")
+    alice = ab_request.requester.organization
+    alike = OrganizationFactory(slug="alike-cells", kind="venture", country="KR")
+    for venture in (alice, alike):
+        venture.focus_areas.add(ipsc, bone)
+        venture.offers.add(licensing)
+    bob.organization.focus_areas.add(ipsc, bone)
+    bob.organization.seeks.add(licensing)
+    weights = MatchingProfile.objects.weights()
+
+    def alike_for_bob():
+        index = current_index()
+        row = index.row(index.by_slug[bob.organization.slug])
+        return index, index.engine.scores(row, weights)[index.row(index.by_slug["alike-cells"])]
+
+    services.meeting_request_decline(meeting_request=ab_request, by=bob.user, reason="too_early")
+    _index, before = alike_for_bob()
+    ab_request.status = RequestStatus.PENDING
+    ab_request.decline_reason = ""
+    ab_request.save()
+    services.meeting_request_decline(
+        meeting_request=ab_request, by=bob.user, reason="outside_focus"
+    )
+    index, after = alike_for_bob()
+    assert 0 < after < before
+    found = index.engine.explain(
+        index.row(index.by_slug[bob.organization.slug]),
+        index.row(index.by_slug["alike-cells"]),
+        weights,
+    )
+    assert "lowered_by_your_feedback" in [line.code for line in found.missing]
+
+
 def test_decline_needs_a_known_reason(ab_request, bob):
     with pytest.raises(ValidationError, match="reason"):
         services.meeting_request_decline(meeting_request=ab_request, by=bob.user, reason="rude")

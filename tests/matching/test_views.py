@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from kbio.directory.models import FocusArea, Interest, Organization
-from kbio.matching.models import MatchingProfile
+from kbio.matching.models import MatchingProfile, SuggestionFeedback
 from kbio.matching.services import match_index_invalidate
 from tests.factories import UserFactory
 
@@ -217,3 +217,88 @@ class TestFreshness:
         assert response.status_code == 302
         after = scores(staff.get(url("cefobio"), {"kind": "cro_cdmo"}).content.decode())
         assert after[0] > before[0]
+
+
+@pytest.mark.django_db
+class TestNotInterested:
+    """A delegate hides a suggestion; outside its focus, similar partners rank lower too."""
+
+    @pytest.fixture
+    def setup(self, client):
+        from django.core.management import call_command
+
+        from tests.factories import ContactFactory
+
+        call_command("loaddata", "taxonomy", "organizations", "partnering", verbosity=0)
+        match_index_invalidate()
+        user = UserFactory()
+        ContactFactory(organization=Organization.objects.get(slug="pinotbio"), user=user)
+        client.force_login(user)
+        return client
+
+    def test_a_delegate_hides_a_partner_and_undoes_it(self, setup):
+        client = setup
+        before = client.get(url("pinotbio")).content.decode()
+        assert "Eisai" in names(before)
+        assert 'action="/organizations/pinotbio/matches/not-interested/"' in before
+        response = client.post(
+            "/organizations/pinotbio/matches/not-interested/",
+            {"partner": "eisai", "reason": "outside_focus"},
+            follow=True,
+        )
+        html = response.content.decode()
+        assert "Eisai will not be suggested again." in html
+        assert "Eisai" not in names(html)
+        assert "Eisai" in section(html, "marked-title")
+        # Similar partners (pharma on the same modalities) rank lower, and say why.
+        assert "Ranked lower: you turned down Eisai as outside your focus" in html
+        client.post("/organizations/pinotbio/matches/interested-again/", {"partner": "eisai"})
+        assert "Eisai" in names(client.get(url("pinotbio")).content.decode())
+
+    def test_only_the_organizations_own_delegates_can_mark(self, setup, client):
+        response = setup.post(
+            "/organizations/takeda/matches/not-interested/",
+            {"partner": "pinotbio", "reason": "not_now"},
+        )
+        assert response.status_code == 404
+        assert not SuggestionFeedback.objects.exists()
+        client.logout()
+        anonymous = client.post(
+            "/organizations/pinotbio/matches/not-interested/",
+            {"partner": "eisai", "reason": "not_now"},
+        )
+        assert anonymous.status_code == 302 and "/accounts/login/" in anonymous["Location"]
+
+    @pytest.mark.parametrize(
+        "data",
+        [
+            {"partner": "no-such-org", "reason": "not_now"},
+            {"partner": "eisai", "reason": "because"},
+            {"partner": "pinotbio", "reason": "not_now"},
+            {"partner": "a\x00b", "reason": "not_now"},
+            {},
+        ],
+    )
+    def test_bad_input_is_refused_with_a_message_and_saves_nothing(self, setup, data):
+        response = setup.post("/organizations/pinotbio/matches/not-interested/", data, follow=True)
+        assert response.status_code == 200
+        assert "Choose a partner and a reason." in response.content.decode()
+        assert not SuggestionFeedback.objects.exists()
+
+    def test_outside_our_focus_lowers_similar_partners(self, setup):
+        from kbio.matching.index import current_index
+
+        index = current_index()
+        weights = MatchingProfile.objects.weights()
+        pinot, eisai, ono = (index.by_slug[s] for s in ("pinotbio", "eisai", "ono-pharmaceutical"))
+        before = index.engine.scores(index.row(pinot), weights)[index.row(ono)]
+        SuggestionFeedback.objects.create(
+            organization=Organization.objects.get(slug="pinotbio"),
+            partner=Organization.objects.get(slug="eisai"),
+            reason="outside_focus",
+        )
+        match_index_invalidate()
+        index = current_index()
+        after = index.engine.scores(index.row(index.by_slug["pinotbio"]), weights)
+        assert after[index.row(index.by_slug["ono-pharmaceutical"])] < before
+        assert after[index.row(index.by_slug["eisai"])] == -1
