@@ -6,9 +6,11 @@ judged set of pairs.
 `bench/fidelity/judged_pairs.csv` holds judgements made by hand, from public facts, by
 someone briefed as a Korea–Japan BD expert who never saw the engine's output: for a viewer
 and a partner, "would the viewer's BD lead sign up for a new 1:1 meeting?" (yes/no), the
-deciding fact and its source. The viewers are split once, by a hash of their slug, into a
-tuning part (which may be looked at while changing the rules or the weights) and a held-out
-part (never looked at while tuning); both are reported.
+deciding fact and its source. `judged_top5.csv` adds, judged the same way by a second expert
+who saw neither scores nor reasons, the top-5 suggestions the first set left unjudged. The
+viewers are split once, by a hash of their slug, into a tuning part (which may be looked at
+while changing the rules or the weights) and a held-out part (never looked at while tuning);
+both are reported.
 
 * precision@5: of each viewer's top 5 suggestions that were judged, the share judged "yes"
   (micro-averaged over the viewers of a part); the number of top-5 suggestions nobody judged
@@ -32,7 +34,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-JUDGED = ROOT / "bench" / "fidelity" / "judged_pairs.csv"
+FOLDER = ROOT / "bench" / "fidelity"
+# First the pairs chosen and judged before the engine existed, then the top-5 suggestions that
+# pass left unjudged, judged blind (without scores or reasons) by a second expert.
+JUDGED = (FOLDER / "judged_pairs.csv", FOLDER / "judged_top5.csv")
 PARTS = ("tune", "held-out")
 
 
@@ -55,19 +60,27 @@ class Judgement:
         return part_of(self.viewer)
 
 
-def load_judgements(path: Path = JUDGED) -> list[Judgement]:
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [
-            Judgement(
-                row["viewer"],
-                row["partner"],
-                row["verdict"].strip().lower() == "yes",
-                row["reason"],
-                row["source_url"],
-                row["checked_on"],
-            )
-            for row in csv.DictReader(handle)
-        ]
+def load_judgements(paths: tuple[Path, ...] = JUDGED) -> list[Judgement]:
+    """Every judgement of the files that exist; a pair is judged once across them."""
+    found: dict[tuple[str, str], Judgement] = {}
+    for path in paths:
+        if not path.exists():
+            continue
+        with path.open(newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                judgement = Judgement(
+                    row["viewer"],
+                    row["partner"],
+                    row["verdict"].strip().lower() == "yes",
+                    row["reason"],
+                    row["source_url"],
+                    row["checked_on"],
+                )
+                key = (judgement.viewer, judgement.partner)
+                if key in found:
+                    raise ValueError(f"{path.name}: {key} is judged twice")
+                found[key] = judgement
+    return list(found.values())
 
 
 @dataclass
