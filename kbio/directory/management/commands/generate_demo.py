@@ -2,9 +2,20 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 
-from kbio.directory.models import Asset, FocusArea, Organization, PartnershipType
-from kbio.lib.synthetic import generate
+from kbio.directory.models import (
+    Asset,
+    Exclusion,
+    FocusArea,
+    Interest,
+    InvestorMandate,
+    Organization,
+    PartnershipType,
+    Relationship,
+    ServiceCapability,
+)
+from kbio.lib.synthetic import CHECKED_ON, generate
 from kbio.matching.services import match_index_invalidate
 
 BATCH = 1000
@@ -12,9 +23,9 @@ BATCH = 1000
 
 class Command(BaseCommand):
     help = (
-        "Generate plausible synthetic organizations (with assets) in bulk, deterministic per "
-        "seed. Needs the taxonomy fixture. Re-running with the same seed replaces that seed's "
-        "organizations."
+        "Generate plausible synthetic organizations (with assets and partnering criteria) in "
+        "bulk, deterministic per seed. Needs the taxonomy fixture. Re-running with the same seed "
+        "replaces that seed's organizations."
     )
 
     def add_arguments(self, parser):
@@ -37,11 +48,15 @@ class Command(BaseCommand):
         }
         started = time.monotonic()
         with transaction.atomic():
-            removed, _ = Organization.objects.filter(slug__startswith=f"{prefix}-").delete()
+            # Generated rows are written without history (bulk inserts), so their removal
+            # records none either: one history row per deleted row would be one query each.
+            with override_settings(SIMPLE_HISTORY_ENABLED=False):
+                removed, _ = Organization.objects.filter(slug__startswith=f"{prefix}-").delete()
             if removed:
                 self.stdout.write(f"Replaced an earlier run with prefix {prefix}.")
             batch = []
             done = 0
+            ids: dict[str, int] = {}  # every organization of this run: relationships point back
             for org in generate(
                 organizations,
                 seed=seed,
@@ -52,11 +67,11 @@ class Command(BaseCommand):
             ):
                 batch.append(org)
                 if len(batch) == BATCH:
-                    done += self._write(batch, areas, types)
+                    done += self._write(batch, areas, types, ids)
                     batch = []
                     self._progress(done, organizations, started)
             if batch:
-                done += self._write(batch, areas, types)
+                done += self._write(batch, areas, types, ids)
                 self._progress(done, organizations, started)
             match_index_invalidate()
         self.stdout.write(
@@ -76,7 +91,8 @@ class Command(BaseCommand):
         )
         self.stderr.flush()
 
-    def _write(self, batch, areas, types) -> int:
+    def _write(self, batch, areas, types, ids) -> int:
+        """Write one batch with bulk inserts, never a query per row."""
         created = Organization.objects.bulk_create(
             [
                 Organization(
@@ -90,19 +106,21 @@ class Command(BaseCommand):
                     description=o.description,
                     lead_stage=o.lead_stage,
                     preferred_stages=o.preferred_stages,
+                    intents=o.intents,
                     languages=o.languages,
                 )
                 for o in batch
             ]
         )
         if created[0].pk is None:  # backends that do not return ids from bulk inserts
-            ids = dict(
+            ids.update(
                 Organization.objects.filter(slug__in=[o.slug for o in batch]).values_list(
                     "slug", "id"
                 )
             )
         else:
-            ids = {org.slug: org.pk for org in created}
+            ids.update((org.slug, org.pk) for org in created)
+        batch_ids = [ids[o.slug] for o in batch]
         FocusThrough = Organization.focus_areas.through
         SeeksThrough = Organization.seeks.through
         OffersThrough = Organization.offers.through
@@ -121,8 +139,10 @@ class Command(BaseCommand):
             for o in batch
             for slug in o.offers
         )
-        assets = [
-            (
+        assets = [(o, a) for o in batch for a in o.assets]
+        asset_ids = _insert(
+            Asset,
+            [
                 Asset(
                     organization_id=ids[o.slug],
                     slug=a.slug,
@@ -131,27 +151,131 @@ class Command(BaseCommand):
                     indications=a.indications,
                     stage=a.stage,
                     teaser=f"{a.name}: {a.indications}.",
-                ),
-                a.therapeutic_areas,
-            )
-            for o in batch
-            for a in o.assets
-        ]
-        created_assets = Asset.objects.bulk_create([asset for asset, _ in assets])
-        if created_assets and created_assets[0].pk is None:
-            lookup = {
-                (org_id, slug): pk
-                for pk, org_id, slug in Asset.objects.filter(
-                    organization_id__in=ids.values()
-                ).values_list("id", "organization_id", "slug")
-            }
-            asset_ids = [lookup[(a.organization_id, a.slug)] for a, _ in assets]
-        else:
-            asset_ids = [a.pk for a in created_assets]
+                    direction=a.direction,
+                    rights_available=a.rights_available,
+                    platform_class=a.platform_class,
+                )
+                for o, a in assets
+            ],
+            batch_ids,
+            ("organization_id", "slug"),
+        )
         AreaThrough = Asset.therapeutic_areas.through
         AreaThrough.objects.bulk_create(
             AreaThrough(asset_id=asset_id, focusarea_id=areas[slug])
-            for asset_id, (_, slugs) in zip(asset_ids, assets, strict=True)
-            for slug in slugs
+            for asset_id, (_, a) in zip(asset_ids, assets, strict=True)
+            for slug in a.therapeutic_areas
         )
+        self._write_criteria(batch, areas, types, ids, batch_ids)
         return len(batch)
+
+    def _write_criteria(self, batch, areas, types, ids, batch_ids) -> None:
+        evidence = {"source_url": "", "checked_on": CHECKED_ON}
+        interests = [(o, i) for o in batch for i in o.interests]
+        interest_ids = _insert(
+            Interest,
+            [
+                Interest(
+                    organization_id=ids[o.slug],
+                    slug=i.slug,
+                    stage_from=i.stage_from,
+                    stage_to=i.stage_to,
+                    territories=i.territories,
+                    **evidence,
+                )
+                for o, i in interests
+            ],
+            batch_ids,
+            ("organization_id", "slug"),
+        )
+        interests = list(zip(interest_ids, (i for _, i in interests), strict=True))
+        ModalityThrough = Interest.modalities.through
+        AreaThrough = Interest.therapeutic_areas.through
+        DealThrough = Interest.deal_types.through
+        ModalityThrough.objects.bulk_create(
+            ModalityThrough(interest_id=pk, focusarea_id=areas[slug])
+            for pk, i in interests
+            for slug in i.modalities
+        )
+        AreaThrough.objects.bulk_create(
+            AreaThrough(interest_id=pk, focusarea_id=areas[slug])
+            for pk, i in interests
+            for slug in i.therapeutic_areas
+        )
+        DealThrough.objects.bulk_create(
+            DealThrough(interest_id=pk, partnershiptype_id=types[slug])
+            for pk, i in interests
+            for slug in i.deal_types
+        )
+        Exclusion.objects.bulk_create(
+            Exclusion(
+                organization_id=ids[o.slug],
+                slug=e.slug,
+                focus_area_id=areas[e.focus_area],
+                since=e.since,
+                **evidence,
+            )
+            for o in batch
+            for e in o.exclusions
+        )
+        InvestorMandate.objects.bulk_create(
+            InvestorMandate(
+                organization_id=ids[o.slug],
+                vehicle=o.mandate.vehicle,
+                sectors=o.mandate.sectors,
+                rounds=o.mandate.rounds,
+                countries=o.mandate.countries,
+                **evidence,
+            )
+            for o in batch
+            if o.mandate
+        )
+        capabilities = [(o, c) for o in batch for c in o.capabilities]
+        capability_ids = _insert(
+            ServiceCapability,
+            [
+                ServiceCapability(
+                    organization_id=ids[o.slug],
+                    service_id=areas[c.service],
+                    all_modalities=c.all_modalities,
+                    standards=c.standards,
+                    regulators=c.regulators,
+                    **evidence,
+                )
+                for o, c in capabilities
+            ],
+            batch_ids,
+            ("organization_id", "service_id"),
+        )
+        CoveredThrough = ServiceCapability.modalities.through
+        CoveredThrough.objects.bulk_create(
+            CoveredThrough(servicecapability_id=pk, focusarea_id=areas[slug])
+            for pk, (_, c) in zip(capability_ids, capabilities, strict=True)
+            for slug in c.modalities
+        )
+        Relationship.objects.bulk_create(
+            Relationship(
+                organization_id=ids[o.slug],
+                partner_id=ids[r.partner],
+                kind=r.kind,
+                since=r.since,
+                **evidence,
+            )
+            for o in batch
+            for r in o.relationships
+        )
+
+
+def _insert(model, objects, organization_ids, key) -> list[int]:
+    """Bulk-insert rows of an organization-scoped model and return their ids in order, also on
+    backends that do not return ids from bulk inserts (then one query finds them by `key`)."""
+    created = model.objects.bulk_create(objects)
+    if not created or created[0].pk is not None:
+        return [row.pk for row in created]
+    found = {
+        tuple(values[1:]): values[0]
+        for values in model.objects.filter(organization_id__in=organization_ids).values_list(
+            "pk", *key
+        )
+    }
+    return [found[tuple(getattr(row, field) for field in key)] for row in created]
