@@ -208,8 +208,27 @@ MISSING = {
     "you_lack_support_they_seek": gettext_lazy(
         "Support they seek that you do not offer: %(deals)s"
     ),
+    ("you_not_looking_abroad", "asset"): gettext_lazy(
+        "They could do what your asset %(asset)s (%(stage)s) needs next (%(services)s), but you "
+        "do not say you look to their country"
+    ),
+    ("you_not_looking_abroad", "no asset"): gettext_lazy(
+        "They could do what your %(stage)s programme needs next (%(services)s), but you do not "
+        "say you look to their country"
+    ),
+    ("they_not_looking_abroad", "asset"): gettext_lazy(
+        "You could do what their asset %(asset)s (%(stage)s) needs next (%(services)s), but "
+        "they do not say they look to your country"
+    ),
+    ("they_not_looking_abroad", "no asset"): gettext_lazy(
+        "You could do what their %(stage)s programme needs next (%(services)s), but they do not "
+        "say they look to your country"
+    ),
+    "needs_partly_served": gettext_lazy(
+        "The services that fit cover only part of what the next milestone needs"
+    ),
     "services_count_less": gettext_lazy(
-        "A service provider counts for %(percent)s%% of a partner for your science"
+        "A provider and a client count for %(percent)s%% of partners for the science"
     ),
     "support_counts_less": gettext_lazy(
         "Support counts for less than a partner for your science or a service you need"

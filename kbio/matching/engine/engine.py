@@ -32,7 +32,7 @@ from kbio.lib import stages as ladder
 from . import fits
 from . import model as m
 from .model import Feedback, Org, Relationship, Taxonomy, Weights
-from .tables import PORTFOLIO_SERVICES, UNKNOWN, Tables
+from .tables import LOCAL_SERVICES, PORTFOLIO_SERVICES, UNKNOWN, Tables
 
 # Roles: what the partner is for the viewer, with the viewer's and the partner's intents
 # that the role serves.
@@ -441,6 +441,8 @@ class Engine:
         if not w.include_same_kind:
             out &= t.kind != t.kind[v]
         out &= self._suggestable(v, None)
+        # A partner ruled out in one role may still fit in another: then it is suggested.
+        out &= self.scores(v, w) <= 0
         return [int(row) for row in np.flatnonzero(out)[:limit]]
 
     def _left(self, taker: int, giver: int) -> list[m.Exclusion]:
@@ -607,8 +609,11 @@ class Engine:
             names = [o.asset.name if o.asset else "" for _, o in others]
             parts.earn(Line("also_fits", {"assets": [n for n in names if n]}), parts.unit * extra)
         total = w.modality + w.therapeutic_area + w.stage + w.deal or 1.0
-        factor = (1.0 if interest.stated else fits.IMPLIED) * (
-            fits.TERRITORY_CLASH if fit.territory_clash[best] else 1.0
+        half_known = not (t.int_mods[i] and t.int_areas[i])
+        factor = (
+            (1.0 if interest.stated else fits.IMPLIED)
+            * (fits.TERRITORY_CLASH if fit.territory_clash[best] else 1.0)
+            * (fits.HALF_KNOWN if half_known else 1.0)
         )
         # "they_" when the partner is the taker (the viewer gives), "you_" otherwise.
         who = "they" if yours else "you"
@@ -625,12 +630,10 @@ class Engine:
         science = w.modality * bool(fit.modality[best]) + w.therapeutic_area * bool(fit.area[best])
         parts.earn(Line(code, params), parts.unit * factor * science / total)
         owner = "their" if yours else "your"
-        for known, weight, what in (
-            (t.int_mods[i], w.modality, "modalities"),
-            (t.int_areas[i], w.therapeutic_area, "areas"),
-        ):
+        for known, what in ((t.int_mods[i], "modalities"), (t.int_areas[i], "areas")):
             if not known:
-                points = parts.unit * factor * weight / total
+                # What not naming it costs: the fit keeps fits.HALF_KNOWN of itself.
+                points = parts.unit * float(fit.value[best])
                 parts.unknown.append(Line(f"{owner}_interest_{what}_unknown", {}, points))
         stage = float(fit.stage[best])
         window = ladder.STAGE_ORDER[t.int_low[i]] if t.int_low[i] != UNKNOWN else ""
@@ -811,12 +814,17 @@ class Engine:
         by_service: dict[str, list[tuple[float, object]]] = {}
         gaps, unknown = [], []
         listed = set(t.service.decode(int(t.cap_unknown[provider])))
+        here = bool(fits.reachable(t, np.array([provider]), np.array([client]))[0])
+        away: list = []
         for need in needs:
             col = t.service.index.get(need.service)
             if col is None:
                 continue
             bit = t.modality.mask([need.modality]) if need.modality else 0
             covered = bool(t.cap_all[provider, col]) or bool(int(t.cap_mods[provider, col]) & bit)
+            if covered and need.service in LOCAL_SERVICES and not here:
+                away.append(need)
+                continue
             if covered:
                 by_service.setdefault(need.service, []).append((need.weight, need))
             elif need.service in listed:
@@ -842,12 +850,19 @@ class Engine:
             )
         if coverage < 1:
             lost = parts.unit * (1 - coverage) * appetite
-            for (asset, stage), services in _grouped(gaps).items():
+            lacking = [
+                (f"{side}_lack_what_{'you' if theirs else 'they'}_need", g)
+                for g in _grouped(gaps).items()
+            ]
+            lacking += [
+                (f"{'you' if theirs else 'they'}_not_looking_abroad", g)
+                for g in _grouped(away).items()
+            ]
+            for code, ((asset, stage), services) in lacking:
                 params = {"asset": asset or None, "stage": stage, "services": services}
-                parts.lose(
-                    Line(f"{side}_lack_what_{'you' if theirs else 'they'}_need", params),
-                    lost / max(1, len(_grouped(gaps))),
-                )
+                parts.lose(Line(code, params), lost / len(lacking))
+            if not lacking:
+                parts.lose(Line("needs_partly_served"), lost)
             for (asset, stage), services in _grouped(unknown).items():
                 params = {"asset": asset or None, "stage": stage, "services": services}
                 parts.unknown.append(

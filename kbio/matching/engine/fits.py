@@ -28,6 +28,9 @@ from .tables import UNKNOWN, Tables
 STAGE_CREDIT = np.array([1.0, 0.5, 0.25, 0.0])
 # An interest read from a profile rather than stated counts for less.
 IMPLIED = 0.75
+# An interest that names only areas (or only modalities): on its own never enough to reach
+# the lowest suggested score.
+HALF_KNOWN = 0.4
 # Every further asset a partner would take adds this share of its own fit, up to ALSO_MOST:
 # two assets that fit make a better meeting than one.
 ALSO = 0.1
@@ -123,6 +126,9 @@ def license(t: Tables, interest: np.ndarray, item: np.ndarray, w: Weights) -> Li
         w.modality * modality + w.therapeutic_area * area + w.stage * stage + w.deal * deal
     ) / total
     base = base * np.where(stated, 1.0, IMPLIED)
+    # An interest that names an area but no modality (or the reverse) says half of what it
+    # takes: "oncology" alone is a broad label, not a reason to meet.
+    base = base * np.where(mods_known & areas_known, 1.0, HALF_KNOWN)
     base = base * np.where(territory_clash, TERRITORY_CLASH, 1.0)
     return LicenseFit(
         np.where(fits, base, 0.0),
@@ -213,13 +219,20 @@ class ServeFit:
 
 
 def _portfolio_coverage(t: Tables, provider, client) -> np.ndarray:
-    """Share of a pharma's modalities (up to two) that a provider's capabilities name."""
+    """Share of a pharma's modalities (up to two) that a provider's capabilities name. It is
+    read from the portfolio, not from a need the pharma states, so it counts IMPLIED of it."""
     portfolio = t.portfolio[client]
     covered = portfolio & t.cap_covers[provider]
     wanted = np.minimum(np.bitwise_count(portfolio), BREADTH).astype(float)
-    return np.where(
-        wanted > 0, np.minimum(1.0, np.bitwise_count(covered) / np.maximum(wanted, 1)), 0.0
-    )
+    share = np.minimum(1.0, np.bitwise_count(covered) / np.maximum(wanted, 1))
+    return np.where(wanted > 0, IMPLIED * share, 0.0)
+
+
+def reachable(t: Tables, provider, client) -> np.ndarray:
+    """Needs a provider can serve where it is: clinical, regulatory and market-entry work is
+    done in the provider's country, so it counts abroad only for a client that says it looks
+    abroad (seeks market entry, a clinical site or regulatory support)."""
+    return (t.country[provider] == t.country[client]) | t.abroad[client]
 
 
 def serve_many_clients(t: Tables, provider: int, w: Weights) -> tuple[np.ndarray, np.ndarray]:
@@ -232,6 +245,7 @@ def serve_many_clients(t: Tables, provider: int, w: Weights) -> tuple[np.ndarray
         covered = t.cap_all[provider, t.need_service] | (
             (t.cap_mods[provider, t.need_service] & t.need_mod) != _ZERO
         )
+        covered &= ~t.need_local | reachable(t, provider, t.need_owner)
         per_service = np.zeros((n, t.cap_mods.shape[1]))
         np.maximum.at(per_service, (t.need_owner, t.need_service), t.need_weight * covered)
         developers = np.minimum(1.0, per_service.sum(axis=1) / SERVICE_SATURATION)
@@ -249,9 +263,12 @@ def serve_many_providers(t: Tables, client: int) -> np.ndarray:
     if not len(rows):
         return np.zeros(n)
     per_service: dict[int, np.ndarray] = {}
+    everyone = np.arange(n)
     for k in rows:
         s = t.need_service[k]
         covered = t.cap_all[:, s] | ((t.cap_mods[:, s] & t.need_mod[k]) != _ZERO)
+        if t.need_local[k]:
+            covered &= reachable(t, everyone, np.full(n, client))
         value = t.need_weight[k] * covered
         per_service[s] = np.maximum(per_service.get(s, 0.0), value)
     total = sum(per_service.values())

@@ -172,13 +172,19 @@ def needs_of(org: Org, taxonomy: Taxonomy) -> list[Need]:
     return found
 
 
+# Work done where the provider is: a Japanese CRO runs Japanese trials.
+LOCAL_SERVICES = ("clinical-operations", "regulatory-consulting", "market-entry-commercial")
+# Seeking these says an organization looks to another country.
+ABROAD_DEALS = ("market-entry", "clinical-site", "regulatory-support")
+
+# What a pharma's portfolio buys from a partner met at such an event: manufacturing capacity
+# for its modalities, and discovery work. Its safety studies and trials go to the providers it
+# already runs them with.
 PORTFOLIO_SERVICES = (
     "discovery-screening",
     "pharmacology-efficacy",
     "dmpk-bioanalysis",
-    "glp-toxicology",
     "cmc-manufacturing",
-    "clinical-operations",
 )
 
 
@@ -519,6 +525,14 @@ class Tables:
         self.need_mod = np.array(modalities, np.uint64)
         self.need_weight = np.array(weights, np.float64)
         self.need_index = np.array(index, np.int64)
+        local = {self.service.index[s] for s in LOCAL_SERVICES if s in self.service.index}
+        self.need_local = (
+            np.isin(self.need_service, sorted(local))
+            if local
+            else np.zeros(len(self.need_service), bool)
+        )
+        abroad = np.uint64(self.deal.mask(ABROAD_DEALS))
+        self.abroad = (self.seeks & abroad) != np.uint64(0)
         self.portfolio = np.array(
             [self.modality.mask(portfolio_of(o, self.taxonomy)) for o in self.orgs], np.uint64
         )
