@@ -55,9 +55,10 @@ def test_profile_with_request_buttons_costs_the_same_queries(
     event = alice.participation.event
     for n in range(others):
         ParticipationFactory(event=event, organization=OrganizationFactory(slug=f"other-{n}"))
-    # organization, focus areas, seeks, offers, assets, session, user, contacts, delegate,
-    # then the viewer's open events, the profile's participations and live requests
-    with django_assert_num_queries(12):
+    # organization, focus areas, seeks, offers, assets, the ten reads of the partnering
+    # criteria, session, user, contacts, delegate, then the viewer's open events, the
+    # profile's participations and live requests
+    with django_assert_num_queries(22):
         page = profile(alice.client, bob.organization)
     assert "Request a meeting · Spring Partnering Day" in page
 

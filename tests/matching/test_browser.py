@@ -33,8 +33,9 @@ def test_filter_read_and_correct_without_javascript(live_server, page):
     expect(page.locator("li.suggestion .suggestion-role").first).to_have_text("Service provider")
 
     # Every reason and gap opens without a script.
-    first.locator("summary").click()
-    expect(first.locator("details .suggestion-gaps")).to_be_visible()
+    details = page.locator("li.suggestion details").first
+    details.locator("summary").click()
+    expect(details.locator(".suggestion-gaps")).to_be_visible()
 
     # A score above 100 is refused with the reason, and what was typed stays.
     page.fill("#id_min_score", "150")

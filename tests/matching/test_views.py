@@ -47,7 +47,7 @@ class TestPage:
             "They look for antibody–drug conjugates (ADC), antibodies and small molecules" in html
         )
         assert "Korea–Japan cross-border pair" in html
-        assert "Why not higher:" in html or "What we don&#x27;t know:" in html
+        assert "Why not higher:" in html or "What we don't know:" in html
         found = scores(html)
         assert found == sorted(found, reverse=True) and found[0] == 100
         # Each asset lists the partners that would take it on.
