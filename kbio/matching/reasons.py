@@ -11,7 +11,10 @@ from collections.abc import Iterable, Mapping, Sequence
 
 from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
 from django.utils.translation import gettext as _
+from django_countries import countries
 
+from kbio.directory.models import Intent, Relationship, Territory
+from kbio.directory.partnering import Sector
 from kbio.lib import stages as ladder
 
 from .engine import Line
@@ -309,12 +312,28 @@ BLOCKED = {
 }
 
 
+# Sentence templates already translated, by (language, table, variant): translating a lazy
+# string goes through Django's translation machinery on every use.
+_TRANSLATED: dict[tuple, str] = {}
+# Names of stages and separators already translated, by (language, key).
+_WORDS: dict[tuple, str] = {}
+
+
+def _word(key: str, lazy) -> str:
+    language = get_language() or "en"
+    found = _WORDS.get((language, key))
+    if found is None:
+        found = _WORDS[(language, key)] = str(lazy)
+    return found
+
+
 def role_label(role: str) -> str:
     return str(ROLE_LABELS.get(role, role))
 
 
 def stage_name(code: str) -> str:
-    return str(STAGE_IN_SENTENCE.get(code, code))
+    lazy = STAGE_IN_SENTENCE.get(code)
+    return _word(f"stage:{code}", lazy) if lazy is not None else code
 
 
 def month(iso: str) -> str:
@@ -335,7 +354,7 @@ def listing(items: Sequence[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     # Translators: separator between the items of a list that follows a colon
-    return _("; ").join(items)
+    return _word("; ", gettext_lazy("; ")).join(items)
 
 
 def join(items: Sequence[str]) -> str:
@@ -347,9 +366,10 @@ def join(items: Sequence[str]) -> str:
     if any("," in item or " and " in item for item in items):
         return listing(items)
     # Translators: separator between the items of a list, except before the last one
-    head = _(", ").join(items[:-1])
+    head = _word(", ", gettext_lazy(", ")).join(items[:-1])
     # Translators: the end of a list, e.g. "A, B and C"
-    return _("%(items)s and %(last)s") % {"items": head, "last": items[-1]}
+    end = _word("and", gettext_lazy("%(items)s and %(last)s"))
+    return end % {"items": head, "last": items[-1]}
 
 
 def window_text(first: str, last: str) -> str:
@@ -412,9 +432,6 @@ class Renderer:
         return join([_in_sentence(str(labels.get(c, c)), self.language) for c in codes])
 
     def _values(self, p: Mapping[str, object]) -> dict[str, str]:
-        from kbio.directory.models import Intent, Relationship
-        from kbio.directory.partnering import Sector
-
         values: dict[str, str] = {}
         if "interest" in p or "item_modalities" in p:
             values["interest"] = self.interest(p.get("modalities", []), p.get("areas", []))
@@ -458,12 +475,8 @@ class Renderer:
         if "platform" in p:
             values["platform"] = str(p["platform"]).replace("-", " ")
         if "countries" in p:
-            from django_countries import countries
-
             values["countries"] = join([str(countries.name(c) or c) for c in p["countries"]])
         if "wanted" in p and "free" in p:
-            from kbio.directory.models import Territory
-
             values["wanted"] = self._labels(Territory.choices, p["wanted"])
             values["free"] = self._labels(Territory.choices, p["free"])
         return values
@@ -481,10 +494,15 @@ class Renderer:
         return line.code, "asset" if line.params.get("asset") else "no asset"
 
     def _render(self, table, line: Line) -> str:
-        template = table.get(self._variant(line, table))
+        variant = self._variant(line, table)
+        key = (self.language, id(table), variant)
+        template = _TRANSLATED.get(key)
         if template is None:
-            return line.code
-        return str(template) % self._values(line.params)
+            lazy = table.get(variant)
+            if lazy is None:
+                return line.code
+            template = _TRANSLATED[key] = str(lazy)
+        return template % self._values(line.params)
 
     def reason(self, line: Line) -> str:
         return self._render(REASONS, line)

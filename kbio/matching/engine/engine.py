@@ -65,6 +65,8 @@ MIRROR = {
     "supported": "supporter",
 }
 _SERVICE_ROLES = frozenset({"provider", "client"})
+# The key under which `fits_of` keeps the element fits of the licensing roles.
+ELEMENTS = "_elements"
 _FUND_ROLES = frozenset({"fund", "limited_partner"})
 # Rank lower: a partner of the kind an organization declined as outside its focus, working
 # on the same modalities.
@@ -100,15 +102,13 @@ def _max_by_owner(values: np.ndarray, owners: np.ndarray, n: int) -> np.ndarray:
     out = np.zeros(n)
     if not len(values):
         return out
-    starts = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+    starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
     out[owners[starts]] = np.maximum.reduceat(values, starts)
     return np.maximum(out, 0.0)
 
 
 def _sum_by_owner(values: np.ndarray, owners: np.ndarray, n: int) -> np.ndarray:
-    out = np.zeros(n)
-    np.add.at(out, owners, values)
-    return out
+    return np.bincount(owners, weights=values, minlength=n)
 
 
 class Engine:
@@ -125,6 +125,8 @@ class Engine:
         self.taxonomy = taxonomy
         self.t = Tables(self.orgs, taxonomy)
         self._fits_cache: dict[tuple, dict[str, np.ndarray]] = {}
+        # Per-partner arrays that depend only on the weights (intents, Korea–Japan).
+        self._intent_arrays: dict[tuple, object] = {}
         self._cache_lock = threading.Lock()
         self.row_of = {org.key: row for row, org in enumerate(self.orgs)}
         n = len(self.orgs)
@@ -154,6 +156,7 @@ class Engine:
         self.penalty_mods = np.zeros(n, np.uint64)
         self.penalty_kinds = np.zeros(n, np.uint64)
         self._declined: list[list[int]] = [[] for _ in range(n)]
+        self._any_penalty = bool(feedback.outside_focus)
         for a, b in feedback.outside_focus:
             ra, rb = self.row_of.get(a), self.row_of.get(b)
             if ra is None or rb is None:
@@ -184,32 +187,61 @@ class Engine:
         me = np.full(n, v)
         found: dict[str, np.ndarray] = {}
         items = [item] if item is not None else list(t.items_by_owner[v])
+        # The element fits (interest × item) are kept: explaining a pair reads them.
+        elements: dict[str, list] = {"licensee": [], "licensor": []}
+        found[ELEMENTS] = elements
         if items and len(t.int_owner):
-            all_interests = np.arange(len(t.int_owner))
+            # Only interests that can take an item's modality (or name none) can fit; all the
+            # viewer's items are judged in one pass.
+            taking = [t.interests_taking(int(t.item_mods[k])) for k in items]
+            interests = np.concatenate(taking)
+            offered = np.repeat(np.array(items, np.int64), [len(x) for x in taking])
+            fit = fits.license(t, interests, offered, w)
+            owners = t.int_owner[interests]
             best, total = np.zeros(n), np.zeros(n)
-            for k in items:
-                fit = fits.license(t, all_interests, np.full(len(all_interests), k), w)
-                taken = _max_by_owner(fit.value, t.int_owner, n)
+            start = 0
+            for part in taking:
+                end = start + len(part)
+                segment = slice(start, end)
+                elements["licensee"].append(
+                    (interests[segment], offered[segment], owners[segment], fit, start)
+                )
+                taken = _max_by_owner(fit.value[segment], owners[segment], n)
                 best, total = np.maximum(best, taken), total + taken
+                start = end
             found["licensee"] = fits.with_others(best, total)
         if item is not None:
             return found
         mine = t.interests_by_owner[v]
         if len(mine) and len(t.item_owner):
-            all_items = np.arange(len(t.item_owner))
-            per_item = np.zeros(len(all_items))
+            per_item = np.zeros(len(t.item_owner))
             for k in mine:
-                fit = fits.license(t, np.full(len(all_items), k), all_items, w)
-                per_item = np.maximum(per_item, fit.value)
+                candidates = t.items_taken_by(int(t.int_mods[k]), int(t.int_areas[k]))
+                fit = fits.license(t, np.full(len(candidates), k), candidates, w)
+                owners = t.item_owner[candidates]
+                elements["licensor"].append(
+                    (np.full(len(candidates), k), candidates, owners, fit, 0)
+                )
+                per_item[candidates] = np.maximum(per_item[candidates], fit.value)
             best = _max_by_owner(per_item, t.item_owner, n)
             total = _sum_by_owner(per_item, t.item_owner, n)
             found["licensor"] = fits.with_others(best, total)
+
+        # Each role is judged only against the rows that can play it, then spread over all.
+        def spread(rows: np.ndarray, values: np.ndarray) -> np.ndarray:
+            out = np.zeros(n)
+            out[rows] = values
+            return out
+
         if t.seeks_investment[v]:
-            found["investor"] = fits.invest(t, everyone, me, w).value
+            rows = t.investors
+            found["investor"] = spread(rows, fits.invest(t, rows, me[: len(rows)], w).value)
         if t.vehicle[v]:
-            found["investee"] = fits.invest(t, me, everyone, w).value
-            found["fund"] = fits.fund(t, me, everyone, w).value
-            found["limited_partner"] = fits.fund(t, everyone, me, w).value
+            rows = t.investees
+            found["investee"] = spread(rows, fits.invest(t, me[: len(rows)], rows, w).value)
+            rows = t.investors
+            found["fund"] = spread(rows, fits.fund(t, me[: len(rows)], rows, w).value)
+            found["limited_partner"] = spread(rows, fits.fund(t, rows, me[: len(rows)], w).value)
         if t.has_needs[v]:
             coverage = fits.serve_many_providers(t, v)
             found["provider"] = fits.serve(t, everyone, me, coverage).value
@@ -217,9 +249,11 @@ class Engine:
             coverage, _ = fits.serve_many_clients(t, v, w)
             found["client"] = fits.serve(t, me, everyone, coverage).value
         if t.support_seeks[v]:
-            found["supporter"] = fits.support(t, everyone, me).value
+            rows = t.supporters
+            found["supporter"] = spread(rows, fits.support(t, rows, me[: len(rows)]).value)
         if t.support_offers[v]:
-            found["supported"] = fits.support(t, me, everyone).value
+            rows = t.support_seekers
+            found["supported"] = spread(rows, fits.support(t, me[: len(rows)], rows).value)
         return found
 
     def _best_for(self, v: int, c: int, w: Weights, found, roles=None) -> tuple[float, str | None]:
@@ -227,7 +261,7 @@ class Engine:
         same = self.t.kind[c] == self.t.kind[v]
         best, chosen = 0.0, None
         for name, fit in found.items():
-            if roles is not None and name not in roles:
+            if name == ELEMENTS or (roles is not None and name not in roles):
                 continue
             if same and not w.include_same_kind and name not in _FUND_ROLES | _SERVICE_ROLES:
                 continue
@@ -257,18 +291,34 @@ class Engine:
     def _intent_factor(self, v: int, role: str, w: Weights) -> np.ndarray:
         """The harmonic mean of what each side keeps of this role by its intents."""
         t = self.t
-        mine, theirs = self._role_bits[role]
+        mine, _theirs = self._role_bits[role]
         off = w.off_intent / 100
         viewer = 1.0 if (t.intents[v] == _ZERO or t.intents[v] & mine) else off
+        # Both values a harmonic mean with the viewer's factor can take, per partner.
+        key = (role, off)
+        both = self._intent_arrays.get(key)
+        if both is None:
+            both = self._intent_arrays[key] = self._intent_array(role, off)
+        return both[0] if viewer == 1.0 else both[1]
+
+    def _intent_array(self, role: str, off: float) -> tuple[np.ndarray, np.ndarray]:
+        t = self.t
+        _mine, theirs = self._role_bits[role]
         partner = np.where((t.intents == _ZERO) | ((t.intents & theirs) != _ZERO), 1.0, off)
-        both = viewer + partner
-        return np.where(both > 0, 2 * viewer * partner / np.where(both > 0, both, 1.0), 0.0)
+        found = []
+        for viewer in (1.0, off):
+            total = viewer + partner
+            safe = np.where(total > 0, total, 1.0)
+            found.append(np.where(total > 0, 2 * viewer * partner / safe, 0.0))
+        return found[0], found[1]
 
     def _role_factor(self, role: str, w: Weights) -> float:
         return w.services / 100 if role in _SERVICE_ROLES else 1.0
 
-    def _feedback_factor(self, v: int) -> np.ndarray:
+    def _feedback_factor(self, v: int) -> np.ndarray | float:
         t = self.t
+        if not self._any_penalty:
+            return 1.0
         kind_bits = np.left_shift(np.uint64(1), t.kind.astype(np.uint64))
         mine = ((t.mods & self.penalty_mods[v]) != _ZERO) & (
             (kind_bits & self.penalty_kinds[v]) != _ZERO
@@ -278,8 +328,13 @@ class Engine:
         return np.where(mine, FEEDBACK_FACTOR, 1.0) * np.where(theirs, FEEDBACK_FACTOR, 1.0)
 
     def _cross_border(self, v: int, w: Weights) -> np.ndarray:
-        scale = 1 / (1 + w.cross_border_bonus / 100)
-        return np.where(self.t.kr_jp[v] * self.t.kr_jp == 2, 1.0, scale)
+        key = (int(self.t.kr_jp[v]), w.cross_border_bonus)
+        found = self._intent_arrays.get(key)
+        if found is None:
+            scale = 1 / (1 + w.cross_border_bonus / 100)
+            found = np.where(self.t.kr_jp[v] * self.t.kr_jp == 2, 1.0, scale)
+            self._intent_arrays[key] = found
+        return found
 
     def _suggestable(self, v: int, candidates: np.ndarray | None) -> np.ndarray:
         keep = np.ones(len(self.orgs), bool) if candidates is None else candidates.copy()
@@ -290,14 +345,19 @@ class Engine:
 
     def _best(self, v: int, w: Weights, found: dict[str, np.ndarray], roles=None):
         t = self.t
-        same = t.kind == t.kind[v]
+        key = ("same", int(t.kind[v]))
+        same = self._intent_arrays.get(key)
+        if same is None:
+            same = self._intent_arrays[key] = t.kind == t.kind[v]
         best = np.zeros(len(self.orgs))
         role = np.full(len(self.orgs), -1)
         for name, fit in found.items():
-            if roles is not None and name not in roles:
+            if name == ELEMENTS or (roles is not None and name not in roles):
                 continue
             # Two of a kind meet as a fund and a fund of funds, or as a provider and its
             # client (a venture making culture media for another), not otherwise by default.
+            if not fit.any():
+                continue
             if not w.include_same_kind and name not in _FUND_ROLES | _SERVICE_ROLES:
                 fit = np.where(same, 0.0, fit)
             value = fit * self._intent_factor(v, name, w) * self._role_factor(name, w)
@@ -336,6 +396,10 @@ class Engine:
         ties in row order."""
         scores = np.round(self.scores(v, w, candidates, item, roles), 9)
         keep = np.flatnonzero((scores > 0) & (scores >= round(minimum, 9)))
+        if limit is not None and len(keep) > limit:
+            # The best `limit`, and every row tied with the last of them, then in order.
+            floor = np.partition(scores[keep], len(keep) - limit)[len(keep) - limit]
+            keep = keep[scores[keep] >= floor]
         order = keep[np.argsort(-scores[keep], kind="stable")]
         if limit is not None:
             order = order[:limit]
@@ -567,7 +631,10 @@ class Engine:
     def _flags(self, v: int, c: int) -> list[Line]:
         """Facts a business developer must see about this pair even when it fits."""
         found = []
+        t = self.t
         for taker, giver, side in ((c, v, "they"), (v, c, "you")):
+            if not t.classes[taker] and not self.orgs[taker].exclusions:
+                continue
             clash = self._competing(taker, giver)
             if clash:
                 found.append(Line(f"{side}_compete", {"asset": clash[0], "platform": clash[1]}))
@@ -584,28 +651,32 @@ class Engine:
 
     # Each role's explanation fills `parts` and returns the asset it went through, if any.
 
-    def _explain_license(self, taker: int, giver: int, w, parts, yours: bool, item):
+    def _elements_of(self, v: int, c: int, w: Weights, item, role: str):
+        """The element fits of the pair (v, c) in a licensing role, read from what ranking v
+        computed: [(value, interest, item, position, fit)]."""
+        found = []
+        for interests, items, owners, fit, offset in self.fits_of(v, w, item)[ELEMENTS][role]:
+            low, high = np.searchsorted(owners, [c, c + 1])
+            for at in range(int(low), int(high)):
+                value = float(fit.value[offset + at])
+                found.append((value, int(interests[at]), int(items[at]), offset + at, fit))
+        return found
+
+    def _explain_license(self, v: int, c: int, w, parts, yours: bool, item):
         t = self.t
-        items = np.array([item]) if item is not None else t.items_by_owner[giver]
-        interests = t.interests_by_owner[taker]
-        ii, kk = np.meshgrid(interests, items, indexing="ij")
-        ii, kk = ii.ravel(), kk.ravel()
-        fit = fits.license(t, ii, kk, w)
-        best = int(np.argmax(fit.value))
-        i, k = int(ii[best]), int(kk[best])
+        elements = self._elements_of(v, c, w, item, "licensee" if yours else "licensor")
+        value, i, k, at, fit = max(elements, key=lambda e: e[0])
+        best = at
         interest, offered = t.interests[i], t.items[k]
         asset = offered.asset.name if offered.asset else None
         if item is None:
             # Every other item that fits adds a little (fits.with_others).
-            values = fit.value.reshape(len(interests), len(items)).max(axis=0)
-            others = [
-                (float(value), t.items[int(other)])
-                for value, other in zip(values, items, strict=True)
-                if int(other) != k and value > 0
-            ]
-            summed = float(fit.value[best]) + sum(value for value, _ in others)
-            extra = float(fits.with_others(np.array([fit.value[best]]), np.array([summed]))[0])
-            extra -= float(fit.value[best])
+            per_item: dict[int, float] = {}
+            for other_value, _i, other, _at, _fit in elements:
+                per_item[other] = max(per_item.get(other, 0.0), other_value)
+            others = [(x, t.items[o]) for o, x in per_item.items() if o != k and x > 0]
+            summed = value + sum(x for x, _ in others)
+            extra = float(fits.with_others(np.array([value]), np.array([summed]))[0]) - value
             names = [o.asset.name if o.asset else "" for _, o in others]
             parts.earn(Line("also_fits", {"assets": [n for n in names if n]}), parts.unit * extra)
         total = w.modality + w.therapeutic_area + w.stage + w.deal or 1.0
@@ -698,7 +769,7 @@ class Engine:
         return ("yours" if yours else "theirs", asset) if asset else None
 
     def _explain_licensee(self, v, c, w, parts, item):
-        return self._explain_license(c, v, w, parts, True, item)
+        return self._explain_license(v, c, w, parts, True, item)
 
     def _explain_licensor(self, v, c, w, parts, item):
         return self._explain_license(v, c, w, parts, False, item)

@@ -246,10 +246,12 @@ def serve_many_clients(t: Tables, provider: int, w: Weights) -> tuple[np.ndarray
             (t.cap_mods[provider, t.need_service] & t.need_mod) != _ZERO
         )
         covered &= ~t.need_local | reachable(t, provider, t.need_owner)
-        per_service = np.zeros((n, t.cap_mods.shape[1]))
-        np.maximum.at(per_service, (t.need_owner, t.need_service), t.need_weight * covered)
-        developers = np.minimum(1.0, per_service.sum(axis=1) / SERVICE_SATURATION)
-        coverage = np.maximum(coverage, developers)
+        # Each service counts once per client, by its most pressing need: the needs are
+        # grouped by (client, service) once, in Tables.
+        values = (t.need_weight * covered)[t.need_order]
+        per_service = np.maximum.reduceat(values, t.need_group_starts)
+        developers = np.bincount(t.need_group_owner, weights=per_service, minlength=n)
+        coverage = np.maximum(coverage, np.minimum(1.0, developers / SERVICE_SATURATION))
     return coverage, t.has_needs.copy()
 
 
@@ -259,20 +261,22 @@ def serve_many_providers(t: Tables, client: int) -> np.ndarray:
     if t.portfolio[client]:
         coverage = _portfolio_coverage(t, np.arange(n), np.full(n, client))
         return np.where(t.provider, coverage, 0.0)
-    rows = np.flatnonzero(t.need_owner == client)
+    rows = t.needs_by_owner[client]
     if not len(rows):
         return np.zeros(n)
+    providers = t.providers
+    here = reachable(t, providers, np.full(len(providers), client))
     per_service: dict[int, np.ndarray] = {}
-    everyone = np.arange(n)
     for k in rows:
         s = t.need_service[k]
-        covered = t.cap_all[:, s] | ((t.cap_mods[:, s] & t.need_mod[k]) != _ZERO)
+        covered = t.cap_all[providers, s] | ((t.cap_mods[providers, s] & t.need_mod[k]) != _ZERO)
         if t.need_local[k]:
-            covered &= reachable(t, everyone, np.full(n, client))
+            covered &= here
         value = t.need_weight[k] * covered
         per_service[s] = np.maximum(per_service.get(s, 0.0), value)
-    total = sum(per_service.values())
-    return np.where(t.provider, np.minimum(1.0, total / SERVICE_SATURATION), 0.0)
+    out = np.zeros(n)
+    out[providers] = np.minimum(1.0, sum(per_service.values()) / SERVICE_SATURATION)
+    return out
 
 
 def serve(t: Tables, provider: np.ndarray, client: np.ndarray, coverage: np.ndarray) -> ServeFit:

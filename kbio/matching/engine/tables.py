@@ -378,6 +378,19 @@ class Tables:
         self._services(n)
         self._items()
         self._interests()
+        # The rows that can play each role, so that a fit is computed only where it can apply.
+        self.providers = np.flatnonzero(self.provider)
+        # Needs grouped by (owner, service), for "each service once, by its top need".
+        self.need_order = np.lexsort((self.need_service, self.need_owner))
+        owner, service = self.need_owner[self.need_order], self.need_service[self.need_order]
+        first = np.r_[True, (owner[1:] != owner[:-1]) | (service[1:] != service[:-1])]
+        self.need_group_starts = np.flatnonzero(first) if len(owner) else np.zeros(0, np.int64)
+        self.need_group_owner = owner[self.need_group_starts]
+        self.needs_by_owner = _groups(self.need_owner, len(self.orgs))
+        self.investors = np.flatnonzero(self.vehicle != 0)
+        self.investees = np.flatnonzero(self.seeks_investment)
+        self.supporters = np.flatnonzero(self.support_offers != np.uint64(0))
+        self.support_seekers = np.flatnonzero(self.support_seeks != np.uint64(0))
 
     # -- building -----------------------------------------------------------------------------
 
@@ -607,6 +620,36 @@ class Tables:
         self.int_terr = np.array(terr, np.uint64)
         self.int_stated = np.array(stated, bool)
         self.interests_by_owner = _groups(self.int_owner, len(self.orgs))
+        # Inverted lists, so that an item is judged only against interests that can take it.
+        self._interests_by_mod = _by_bit(self.int_mods)
+        self._interests_without_mod = np.flatnonzero(self.int_mods == np.uint64(0))
+        self._items_by_mod = _by_bit(self.item_mods)
+        self._items_by_area = _by_bit(self.item_areas)
+        # Candidate lists by mask, built on first use (a dict: safe to share between threads,
+        # at worst two threads build the same list).
+        self._candidates: dict[tuple, np.ndarray] = {}
+
+    def interests_taking(self, mods: int) -> np.ndarray:
+        """Interests (ascending) whose modalities include one of `mods`, or that name none."""
+        key = ("taking", mods)
+        found = self._candidates.get(key)
+        if found is None:
+            parts = [self._interests_by_mod[b] for b in range(64) if mods >> b & 1]
+            found = np.unique(np.concatenate([self._interests_without_mod, *parts]))
+            self._candidates[key] = found
+        return found
+
+    def items_taken_by(self, mods: int, areas: int) -> np.ndarray:
+        """Items (ascending) an interest with these modalities (or, naming none, areas) can
+        take: the only ones worth judging."""
+        key = ("taken", mods, 0 if mods else areas)
+        found = self._candidates.get(key)
+        if found is None:
+            index, wanted = (self._items_by_mod, mods) if mods else (self._items_by_area, areas)
+            parts = [index[b] for b in range(64) if wanted >> b & 1]
+            found = np.unique(np.concatenate(parts)) if parts else np.zeros(0, np.int64)
+            self._candidates[key] = found
+        return found
 
 
 def _ladder_between(low: str, high: str) -> list[str]:
@@ -615,6 +658,11 @@ def _ladder_between(low: str, high: str) -> list[str]:
     first = ladder.STAGE_RANK.get(low, 0)
     last = ladder.STAGE_RANK.get(high, TOP)
     return list(ladder.STAGE_ORDER[first : last + 1])
+
+
+def _by_bit(masks: np.ndarray) -> list[np.ndarray]:
+    """For each of the 64 bits, the rows whose mask has it."""
+    return [np.flatnonzero((masks >> np.uint64(b)) & np.uint64(1)) for b in range(64)]
 
 
 def _groups(owners: np.ndarray, n: int) -> list[np.ndarray]:
