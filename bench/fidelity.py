@@ -35,9 +35,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "bench" / "fidelity"
-# First the pairs chosen and judged before the engine existed, then the top-5 suggestions that
-# pass left unjudged, judged blind (without scores or reasons) by a second expert.
-JUDGED = (FOLDER / "judged_pairs.csv", FOLDER / "judged_top5.csv")
+# Pairs chosen and judged without the engine (judged_pairs*.csv), then the top-5 suggestions
+# those left unjudged, judged blind, without scores or reasons, by another expert
+# (judged_top5*.csv); a later round adds a suffix.
+JUDGED = tuple(sorted(FOLDER.glob("judged_pairs*.csv")) + sorted(FOLDER.glob("judged_top5*.csv")))
 PARTS = ("tune", "held-out")
 
 
