@@ -384,10 +384,14 @@ def _load_capabilities(area_slug) -> dict[int, list[e.Capability]]:
         )
     )
     found: dict[int, list[e.Capability]] = defaultdict(list)
-    for pk, org, service, every in ServiceCapability.objects.order_by("pk").values_list(
-        "id", "organization_id", "service_id", "all_modalities"
-    ):
-        found[org].append(e.Capability(area_slug[service], frozenset(mods.get(pk, ())), every))
+    rows = ServiceCapability.objects.order_by("pk").values_list(
+        "id", "organization_id", "service_id", "all_modalities", "regulators"
+    )
+    for pk, org, service, every, regulators in rows:
+        capability = e.Capability(
+            area_slug[service], frozenset(mods.get(pk, ())), every, frozenset(regulators or ())
+        )
+        found[org].append(capability)
     return found
 
 

@@ -399,3 +399,31 @@ def test_weights_are_ratios():
     e = engine(pharma, venture)
     doubled = Weights(deal=50, modality=40, therapeutic_area=40, stage=30)
     assert score(e, venture, pharma, doubled) == pytest.approx(score(e, venture, pharma))
+
+
+def test_a_pharma_buys_from_a_provider_abroad_only_if_it_has_worked_with_its_regulator():
+    pharma = org("pharma", "JP", focus_areas=["antibody", "oncology"], intents=["providers"])
+    with_pmda = org(
+        "cro_cdmo",
+        "KR",
+        capabilities=[
+            Capability("cmc-manufacturing", frozenset({"antibody"}), regulators=frozenset({"pmda"}))
+        ],
+    )
+    without = org(
+        "cro_cdmo",
+        "KR",
+        capabilities=[
+            Capability("cmc-manufacturing", frozenset({"antibody"}), regulators=frozenset({"mfds"}))
+        ],
+    )
+    at_home = org(
+        "cro_cdmo", "JP", capabilities=[Capability("cmc-manufacturing", frozenset({"antibody"}))]
+    )
+    e = engine(pharma, with_pmda, without, at_home)
+    assert score(e, pharma, with_pmda) > 0
+    assert score(e, pharma, without) == 0
+    assert score(e, pharma, at_home) > 0
+    reasons = explain(e, pharma, with_pmda).reasons
+    assert reasons[0].code == "they_offer_what_you_need"
+    assert reasons[0].params["portfolio"] == ["antibody"]

@@ -225,7 +225,11 @@ def _portfolio_coverage(t: Tables, provider, client) -> np.ndarray:
     covered = portfolio & t.cap_covers[provider]
     wanted = np.minimum(np.bitwise_count(portfolio), BREADTH).astype(float)
     share = np.minimum(1.0, np.bitwise_count(covered) / np.maximum(wanted, 1))
-    return np.where(wanted > 0, IMPLIED * share, 0.0)
+    # Across a border, only a provider that has worked with the pharma's own regulator.
+    home = t.home_regulator[client]
+    abroad = t.country[provider] != t.country[client]
+    qualified = ~abroad | ((t.cap_regulators[provider] & home) != _ZERO)
+    return np.where((wanted > 0) & qualified, IMPLIED * share, 0.0)
 
 
 def reachable(t: Tables, provider, client) -> np.ndarray:

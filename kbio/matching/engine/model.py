@@ -172,6 +172,11 @@ class Capability:
     service: str
     modalities: frozenset[str] = frozenset()
     all_modalities: bool = False
+    regulators: frozenset[str] = frozenset()  # pmda, mfds, fda, ema: worked with
+
+
+# The regulator a company answers to at home.
+HOME_REGULATOR = {"JP": "pmda", "KR": "mfds", "US": "fda"}
 
 
 @dataclass(frozen=True)

@@ -559,6 +559,25 @@ class Tables:
             if product
             else np.zeros(n, np.uint64)
         )
+        # Regulators a provider has made or tested products for: a pharma abroad buys from
+        # it only when its own regulator is among them (Samsung Biologics and the PMDA).
+        regulators = Vocab(["pmda", "mfds", "fda", "ema"], "regulators")
+        self.cap_regulators = np.array(
+            [
+                regulators.mask(
+                    r
+                    for c in o.capabilities
+                    if c.service in PORTFOLIO_SERVICES
+                    for r in c.regulators
+                )
+                for o in self.orgs
+            ],
+            np.uint64,
+        )
+        self.home_regulator = np.array(
+            [regulators.mask([m.HOME_REGULATOR.get(o.country, "")]) for o in self.orgs],
+            np.uint64,
+        )
         self.has_needs = self.portfolio != np.uint64(0)
         self.has_needs[self.need_owner] = True
 
