@@ -414,11 +414,6 @@ class Engine:
                 found.append((intent, roles))
         return found
 
-    def roles(self, v: int, w: Weights, rows: Iterable[int]) -> dict[int, str]:
-        """The role each of `rows` plays for `v` in its suggestion."""
-        _best, role = self._best(v, w, self.fits_of(v, w))
-        return {row: ROLE_NAMES[role[row]] for row in rows if role[row] >= 0}
-
     def top_for_all(
         self, w: Weights, limit: int = 10, share: tuple[int, int] = (0, 1)
     ) -> list[list[tuple[float, int]]]:
@@ -443,9 +438,6 @@ class Engine:
 
     def not_interested(self, v: int) -> list[int]:
         return sorted(self._not_interested[v])
-
-    def declined(self, v: int) -> list[int]:
-        return list(self._declined[v])
 
     def blocked(self, v: int, c: int, w: Weights) -> Line | None:
         """Why `c` is never suggested to `v` as a new partner, if a stated fact rules it out."""

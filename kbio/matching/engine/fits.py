@@ -214,8 +214,7 @@ def fund(t: Tables, parent: np.ndarray, child: np.ndarray, w: Weights) -> FundFi
 
 @dataclass
 class ServeFit:
-    value: np.ndarray
-    coverage: np.ndarray  # 0–1
+    value: np.ndarray  # 0–1: the share of the client's needs the provider covers
 
 
 def _portfolio_coverage(t: Tables, provider, client) -> np.ndarray:
@@ -287,8 +286,7 @@ def serve(t: Tables, provider: np.ndarray, client: np.ndarray, coverage: np.ndar
     """Provider `provider[k]` serving client `client[k]`, whose needs it covers by
     `coverage[k]`."""
     ok = t.provider[provider] & t.has_needs[client] & (provider != client)
-    value = np.where(ok, coverage, 0.0)
-    return ServeFit(value, value)
+    return ServeFit(np.where(ok, coverage, 0.0))
 
 
 @dataclass
