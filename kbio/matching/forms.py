@@ -45,9 +45,14 @@ class MatchFilterForm(forms.Form):
         ]
 
 
-class NotInterestedForm(forms.Form):
+class PartnerForm(forms.Form):
+    """A partner named by its slug (a slug field refuses anything else, null bytes included)."""
+
+    partner = forms.SlugField(max_length=80)
+
+
+class NotInterestedForm(PartnerForm):
     """ "Not interested" on a suggestion: the partner leaves the list; "outside our focus" also
     ranks similar partners lower."""
 
-    partner = forms.SlugField(max_length=80)
     reason = forms.ChoiceField(label=_("Why"), choices=FeedbackReason.choices)

@@ -12,7 +12,7 @@ from kbio.directory.models import Organization
 from kbio.events.openings import request_openings
 
 from . import suggestions as found
-from .forms import MatchFilterForm, NotInterestedForm
+from .forms import MatchFilterForm, NotInterestedForm, PartnerForm
 from .index import current_index
 from .models import FeedbackReason, MatchingProfile
 from .reasons import role_label
@@ -159,7 +159,10 @@ def not_interested(request: HttpRequest, slug: str) -> HttpResponse:
 def interested_again(request: HttpRequest, slug: str) -> HttpResponse:
     """Undo "not interested"."""
     organization = _own_or_404(request, slug)
-    partner = Organization.objects.filter(slug=request.POST.get("partner", "")[:80]).first()
+    form = PartnerForm(request.POST)
+    partner = None
+    if form.is_valid():
+        partner = Organization.objects.filter(slug=form.cleaned_data["partner"]).first()
     if partner is not None:
         suggestion_feedback_withdraw(organization=organization, partner=partner)
         messages.success(request, _("%(name)s can be suggested again.") % {"name": partner.name})

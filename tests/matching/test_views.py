@@ -284,6 +284,8 @@ class TestNotInterested:
         assert response.status_code == 200
         assert "Choose a partner and a reason." in response.content.decode()
         assert not SuggestionFeedback.objects.exists()
+        undo = setup.post("/organizations/pinotbio/matches/interested-again/", data, follow=True)
+        assert undo.status_code == 200
 
     def test_outside_our_focus_lowers_similar_partners(self, setup):
         from kbio.matching.index import current_index
