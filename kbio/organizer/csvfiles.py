@@ -181,6 +181,13 @@ def read(
                     name: _unguard(record[i].strip()) if i < len(record) else ""
                     for i, name in wanted
                 }
+                # No text in the database can hold a NUL character (PostgreSQL refuses it
+                # when saving): refuse it here, with its place, for every import.
+                for name, value in values.items():
+                    if "\x00" in value:
+                        errors.append(
+                            RowError(line, _("The cell holds a NUL character."), column=name)
+                        )
                 rows.append(Row(line, values))
         line = reader.line_num + 1
     if errors:

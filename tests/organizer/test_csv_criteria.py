@@ -462,6 +462,12 @@ ROW_CASES = [
         "Line 2, column all_modalities: Write true or false.",
         id="neither true nor false",
     ),
+    pytest.param(
+        "type,organization,slug,modalities,note",
+        "interest,takeda,new,adc,n\x00ote",
+        "Line 2, column note: The cell holds a NUL character.",
+        id="NUL character (PostgreSQL cannot store it)",
+    ),
 ]
 
 

@@ -196,6 +196,17 @@ def test_bad_rows_refuse_the_whole_file_with_every_line(directory):
     assert snapshot() == before
 
 
+def test_a_nul_character_is_refused_with_its_place(directory):
+    before = snapshot()
+    data = csv_bytes("slug,name,kind,country,description", "fresh-co,Fresh,venture,KR,a\x00b")
+    with pytest.raises(ImportRefused) as refused:
+        organizations_import(data=data)
+    assert [str(e) for e in refused.value.errors] == [
+        "Line 2, column description: The cell holds a NUL character."
+    ]
+    assert snapshot() == before
+
+
 def test_profile_columns_are_checked(directory):
     before = snapshot()
     data = csv_bytes(
