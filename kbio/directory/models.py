@@ -266,6 +266,14 @@ class Organization(models.Model):
         blank=True,
         help_text=_("The name it had before a rename or a merger, with the date it changed."),
     )
+    aliases = models.TextField(
+        _("other names"),
+        blank=True,
+        help_text=_(
+            "Other ways people write the name, one per line: in Hangul, Katakana or Kanji, "
+            "abbreviations, former names. Search finds the organization by any of them."
+        ),
+    )
     description = models.TextField(_("description (English)"), blank=True)
     description_ko = models.TextField(_("description (Korean)"), blank=True)
     description_ja = models.TextField(_("description (Japanese)"), blank=True)
@@ -543,6 +551,14 @@ class Asset(models.Model):
     natural_key.dependencies = ["directory.organization"]
 
 
+class MemberRole(models.TextChoices):
+    """What a person with a login may do for their organization."""
+
+    OWNER = "owner", _("Owner: edits the profile and invites colleagues")
+    EDITOR = "editor", _("Editor: edits the profile, pipeline and requests")
+    VIEWER = "viewer", _("Viewer: reads only")
+
+
 class ContactManager(models.Manager):
     def get_by_natural_key(self, organization_slug, email):
         return self.get(organization__slug=organization_slug, email=email)
@@ -579,8 +595,18 @@ class Contact(models.Model):
             "working language that the site speaks."
         ),
     )
+    role = models.CharField(
+        _("role"),
+        max_length=10,
+        choices=MemberRole.choices,
+        default=MemberRole.EDITOR,
+        help_text=_("What this person may do once they have a login."),
+    )
+    history = HistoricalRecords()
 
     objects = ContactManager()
+
+    Role = MemberRole
 
     class Meta:
         ordering = ["organization", "name"]
@@ -591,11 +617,24 @@ class Contact(models.Model):
                 fields=["organization", "email"], name="contact_email_unique_per_org"
             ),
             models.CheckConstraint(condition=~Q(email=""), name="contact_email_not_empty"),
+            models.CheckConstraint(
+                condition=Q(role__in=MemberRole.values), name="contact_role_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         label = f"{self.name} ({self.native_name})" if self.native_name else self.name
         return f"{label}, {self.organization.name}"
+
+    @property
+    def can_edit(self) -> bool:
+        """Owners and editors change the profile, pipeline, criteria and requests."""
+        return self.role in (MemberRole.OWNER, MemberRole.EDITOR)
+
+    @property
+    def can_invite(self) -> bool:
+        """Only owners bring colleagues in."""
+        return self.role == MemberRole.OWNER
 
     @property
     def email_language(self) -> str:
@@ -626,6 +665,7 @@ __all__ = [
     "FocusArea",
     "Interest",
     "InvestorMandate",
+    "MemberRole",
     "Organization",
     "PartnershipType",
     "Relationship",
