@@ -37,3 +37,24 @@ def get_for_organization_or_404(
     if organization is None:
         raise Http404("No organization for this login.")
     return get_object_or_404(queryset.for_organization(organization), **lookups)
+
+
+def own_organization_or_404(
+    request: HttpRequest, slug: str, *, edit: bool = False, invite: bool = False
+) -> Organization:
+    """The organization at `slug` when the login is one of its members, else Http404.
+
+    `edit` requires an owner or editor, `invite` an owner: a viewer, like an outsider, gets a
+    404 for writes, so a page never shows a form its reader cannot send."""
+    contact = delegate_of(request)
+    if contact is None or contact.organization.slug != slug:
+        raise Http404("Only the organization's own members can do this.")
+    if (edit and not contact.can_edit) or (invite and not contact.can_invite):
+        raise Http404("This member's role does not allow it.")
+    return contact.organization
+
+
+def is_own(request: HttpRequest, organization_pk: int) -> bool:
+    """Is the login a member of this organization? Pages say "you" only when it is."""
+    contact = delegate_of(request)
+    return contact is not None and contact.organization_id == organization_pk
