@@ -8,8 +8,10 @@ from django.db.models import Value
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
-from kbio.accounts.access import organization_of
+from kbio.accounts.access import delegate_of, organization_of
 from kbio.events.openings import request_openings
+from kbio.matching.models import FeedbackReason
+from kbio.matching.shortlist import PartnerState, partner_states
 
 from .filters import OrganizationFilter
 from .models import FocusArea, Organization
@@ -56,8 +58,24 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         # Delegates' names and addresses are for signed-in participants only.
         "contacts": list(organization.contacts.all()) if request.user.is_authenticated else None,
         "openings": _openings_for(request, organization.pk),
+        "partner_actions": _partner_actions(request, organization),
     }
     return render(request, "directory/organization_detail.html", context)
+
+
+def _partner_actions(request: HttpRequest, organization: Organization) -> dict | None:
+    """Shortlist and "not interested" for a member of another organization: what it said about
+    this one, and the buttons to change it for its owners and editors."""
+    contact = delegate_of(request)
+    if contact is None or contact.organization_id == organization.pk:
+        return None
+    states = partner_states(contact.organization, [organization.pk])
+    return {
+        "acting": contact.organization.slug,
+        "state": states.get(organization.pk, PartnerState()),
+        "can_edit": contact.can_edit,
+        "reasons": FeedbackReason.choices,
+    }
 
 
 def _openings_for(request: HttpRequest, organization_id: int):

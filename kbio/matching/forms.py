@@ -56,3 +56,9 @@ class NotInterestedForm(PartnerForm):
     ranks similar partners lower."""
 
     reason = forms.ChoiceField(label=_("Why"), choices=FeedbackReason.choices)
+
+
+class ShortlistForm(PartnerForm):
+    """Shortlist a partner, with an optional note for the colleagues."""
+
+    note = forms.CharField(label=_("Note"), max_length=500, required=False)

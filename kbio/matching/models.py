@@ -229,3 +229,55 @@ class SuggestionFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organization} – {self.partner}: {self.get_reason_display()}"
+
+
+class ShortlistQuerySet(models.QuerySet):
+    def for_organization(self, organization) -> "ShortlistQuerySet":
+        """Entries an organization keeps: a shortlist is private to its organization."""
+        return self.filter(organization=organization)
+
+
+class ShortlistEntry(models.Model):
+    """A partner an organization keeps an eye on. Private to the organization; a shortlisted
+    partner is never also marked "not interested" (`services.shortlist_add`)."""
+
+    organization = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="shortlist",
+    )
+    partner = models.ForeignKey(
+        "directory.Organization",
+        verbose_name=_("partner"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("added by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created = models.DateTimeField(_("added"), auto_now_add=True)
+
+    objects = ShortlistQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-id"]
+        verbose_name = _("shortlist entry")
+        verbose_name_plural = _("shortlist entries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organization", "partner"], name="shortlistentry_once_per_pair"
+            ),
+            models.CheckConstraint(
+                condition=~Q(organization=F("partner")), name="shortlistentry_not_itself"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organization} – {self.partner}"

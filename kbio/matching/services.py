@@ -27,13 +27,15 @@ def matching_profile_make_default(*, profile: MatchingProfile) -> None:
 def suggestion_feedback_record(*, organization, partner, reason: str, user=None) -> None:
     """`organization` does not want `partner` suggested again (once per pair; a second mark
     replaces the reason)."""
-    from .models import SuggestionFeedback
+    from .models import ShortlistEntry, SuggestionFeedback
 
     SuggestionFeedback.objects.update_or_create(
         organization=organization,
         partner=partner,
         defaults={"reason": reason, "created_by": user},
     )
+    # Not interested and shortlisted exclude each other: the latest word counts.
+    ShortlistEntry.objects.filter(organization=organization, partner=partner).delete()
     match_index_invalidate()
 
 
@@ -43,3 +45,40 @@ def suggestion_feedback_withdraw(*, organization, partner) -> None:
 
     SuggestionFeedback.objects.filter(organization=organization, partner=partner).delete()
     match_index_invalidate()
+
+
+class ShortlistRefused(ValueError):
+    """An organization cannot shortlist itself."""
+
+
+@transaction.atomic
+def shortlist_add(*, organization, partner, user=None, note: str | None = None):
+    """`organization` shortlists `partner` (once per pair; `note` replaces the note when given).
+
+    Shortlisting withdraws a "not interested" mark on the same partner, which makes it a
+    suggestion again."""
+    from .models import ShortlistEntry, SuggestionFeedback
+
+    if organization.pk == partner.pk:
+        raise ShortlistRefused("An organization cannot shortlist itself.")
+    entry, created = ShortlistEntry.objects.get_or_create(
+        organization=organization,
+        partner=partner,
+        defaults={"added_by": user, "note": note or ""},
+    )
+    if not created and note is not None and note != entry.note:
+        entry.note = note
+        entry.save(update_fields=["note"])
+    withdrawn, _ = SuggestionFeedback.objects.filter(
+        organization=organization, partner=partner
+    ).delete()
+    if withdrawn:
+        match_index_invalidate()
+    return entry
+
+
+@transaction.atomic
+def shortlist_remove(*, organization, partner) -> None:
+    from .models import ShortlistEntry
+
+    ShortlistEntry.objects.filter(organization=organization, partner=partner).delete()

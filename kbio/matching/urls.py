@@ -20,4 +20,11 @@ urlpatterns = [
         views.interested_again,
         name="interested_again",
     ),
+    path("organizations/<slug:slug>/shortlist/", views.shortlist, name="shortlist"),
+    path("organizations/<slug:slug>/shortlist/add/", views.shortlist_add, name="shortlist_add"),
+    path(
+        "organizations/<slug:slug>/shortlist/remove/",
+        views.shortlist_remove,
+        name="shortlist_remove",
+    ),
 ]

@@ -4,19 +4,23 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kbio.accounts.access import organization_of
+from kbio.accounts.access import delegate_of, organization_of, own_organization_or_404
 from kbio.directory.models import Organization
 from kbio.events.openings import request_openings
 
 from . import suggestions as found
-from .forms import MatchFilterForm, NotInterestedForm, PartnerForm
+from .forms import MatchFilterForm, NotInterestedForm, PartnerForm, ShortlistForm
 from .index import current_index
 from .models import FeedbackReason, MatchingProfile
 from .reasons import role_label
-from .services import suggestion_feedback_record, suggestion_feedback_withdraw
+from .services import ShortlistRefused, suggestion_feedback_record, suggestion_feedback_withdraw
+from .services import shortlist_add as shortlist_add_service
+from .services import shortlist_remove as shortlist_remove_service
+from .shortlist import not_interested_marks, partner_states, shortlisted
 from .suggestions import already_related, asset_partners, explain, left_out
 from .suggestions import ranked as ranked_suggestions
 
@@ -95,6 +99,11 @@ def organization_matches(request: HttpRequest, slug: str) -> HttpResponse:
         related=already_related(index, viewer),
         left_out=left_out(index, viewer, weights) if not filtered else [],
         marked=found.not_interested(index, viewer) if own else [],
+        # Shortlist and "not interested" buttons: the organization's owners and editors.
+        can_edit=own and delegate_of(request).can_edit,
+        states=partner_states(organization_of(request), [row.org.key for row in rows])
+        if own
+        else {},
         asset_sections=asset_partners(index, viewer, weights, candidates=candidates),
         filtered=filtered,
     )
@@ -121,10 +130,23 @@ def _by_intent(index, viewer, weights) -> list[dict]:
 
 
 def _own_or_404(request: HttpRequest, slug: str) -> Organization:
-    mine = organization_of(request)
-    if mine is None or mine.slug != slug:
-        raise Http404("Only the organization's own delegates can do this.")
-    return mine
+    """The organization a write acts for: its own owners and editors only."""
+    return own_organization_or_404(request, slug, edit=True)
+
+
+def _next_url(request: HttpRequest, default: str) -> str:
+    """The page the form was on (`next`, a path of this site only), else `default`."""
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    # A control character (a null byte) in a Location header is refused, not followed.
+    plain = all(ord(char) >= 32 for char in target)
+    return target if safe and plain and target.startswith("/") else default
+
+
+def _back(request: HttpRequest, default: str) -> HttpResponse:
+    return redirect(_next_url(request, default))
 
 
 @login_required
@@ -139,19 +161,20 @@ def not_interested(request: HttpRequest, slug: str) -> HttpResponse:
         partner = Organization.objects.filter(slug=form.cleaned_data["partner"]).first()
     if partner is None or partner.pk == organization.pk:
         messages.error(request, _("Choose a partner and a reason."))
-        return redirect(url)
+        return _back(request, url)
     suggestion_feedback_record(
         organization=organization,
         partner=partner,
         reason=form.cleaned_data["reason"],
         user=request.user,
     )
-    messages.success(
-        request,
-        _("%(name)s will not be suggested again. You can undo this at the end of the page.")
-        % {"name": partner.name},
-    )
-    return redirect(url)
+    back = _next_url(request, url)
+    if back.split("?")[0] == url:
+        done = _("%(name)s will not be suggested again. You can undo this at the end of the page.")
+    else:
+        done = _("%(name)s will not be suggested again.")
+    messages.success(request, done % {"name": partner.name})
+    return redirect(back)
 
 
 @login_required
@@ -166,4 +189,78 @@ def interested_again(request: HttpRequest, slug: str) -> HttpResponse:
     if partner is not None:
         suggestion_feedback_withdraw(organization=organization, partner=partner)
         messages.success(request, _("%(name)s can be suggested again.") % {"name": partner.name})
-    return redirect(reverse("matching:organization_matches", args=[slug]))
+    return _back(request, reverse("matching:organization_matches", args=[slug]))
+
+
+@login_required
+@require_safe
+def shortlist(request: HttpRequest, slug: str) -> HttpResponse:
+    """The organization's shortlist and its "not interested" marks: its members only."""
+    organization = own_organization_or_404(request, slug)
+    can_edit = delegate_of(request).can_edit
+    entries = shortlisted(organization)
+    openings = (
+        request_openings(organization, [item.partner.pk for item in entries]) if can_edit else {}
+    )
+    context = {
+        "organization": organization,
+        "can_edit": can_edit,
+        "rows": [(item, openings.get(item.partner.pk, [])) for item in entries],
+        "marks": not_interested_marks(organization),
+    }
+    return render(request, "matching/shortlist.html", context)
+
+
+@login_required
+@require_POST
+def shortlist_add(request: HttpRequest, slug: str) -> HttpResponse:
+    """Shortlist a partner, or change the note of one already shortlisted."""
+    organization = _own_or_404(request, slug)
+    default = reverse("matching:shortlist", args=[slug])
+    form = ShortlistForm(request.POST)
+    if not form.is_valid():
+        if "note" in form.errors:
+            messages.error(
+                request,
+                _("The note was not saved: %(error)s") % {"error": form.errors["note"][0]},
+            )
+        else:
+            messages.error(request, _("Choose an organization of the directory to shortlist."))
+        return _back(request, default)
+    partner = Organization.objects.active().filter(slug=form.cleaned_data["partner"]).first()
+    if partner is None:
+        messages.error(request, _("Choose an organization of the directory to shortlist."))
+        return _back(request, default)
+    # The note is changed only by a form that has one (the shortlist page's).
+    note = form.cleaned_data["note"] if "note" in request.POST else None
+    try:
+        shortlist_add_service(
+            organization=organization, partner=partner, user=request.user, note=note
+        )
+    except ShortlistRefused:
+        messages.error(request, _("Your own organization cannot be on its shortlist."))
+        return _back(request, default)
+    if note is None:
+        messages.success(request, _("%(name)s is on your shortlist.") % {"name": partner.name})
+    else:
+        messages.success(request, _("Note saved for %(name)s.") % {"name": partner.name})
+    return _back(request, default)
+
+
+@login_required
+@require_POST
+def shortlist_remove(request: HttpRequest, slug: str) -> HttpResponse:
+    organization = _own_or_404(request, slug)
+    default = reverse("matching:shortlist", args=[slug])
+    form = PartnerForm(request.POST)
+    partner = None
+    if form.is_valid():
+        partner = Organization.objects.filter(slug=form.cleaned_data["partner"]).first()
+    if partner is None:
+        messages.error(request, _("Choose an organization on your shortlist."))
+        return _back(request, default)
+    shortlist_remove_service(organization=organization, partner=partner)
+    messages.success(
+        request, _("%(name)s is no longer on your shortlist.") % {"name": partner.name}
+    )
+    return _back(request, default)
