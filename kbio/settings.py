@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "kbio.core.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -84,6 +85,7 @@ TEMPLATES = [
                 "django.template.context_processors.tz",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "kbio.accounts.context_processors.membership",
             ],
         },
     },
@@ -109,6 +111,8 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("ko", _("Korean")), ("ja", _("Japanese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# One date format per language (kbio/formats/<language>/formats.py).
+FORMAT_MODULE_PATH = ["kbio.formats"]
 USE_TZ = True
 # Korea and Japan share UTC+9; every event also carries its own time zone.
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Tokyo")

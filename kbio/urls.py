@@ -7,12 +7,14 @@ from kbio.events import views as event_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("favicon.ico", core_views.favicon),
 ]
 
 urlpatterns += i18n_patterns(
     path("", core_views.home, name="home"),
     path("admin/", admin.site.urls),
-    path("accounts/", include("django.contrib.auth.urls")),
+    path("", include("kbio.accounts.urls")),
+    path("accounts/", include("kbio.core.auth_urls")),
     path("", include("kbio.directory.urls")),
     path("events/", include("kbio.events.urls")),
     path("events/", include("kbio.outcomes.urls")),

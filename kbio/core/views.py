@@ -1,11 +1,17 @@
 from urllib.parse import urlencode
 
+from django.contrib.auth import views as auth_views
 from django.db.models import Count, F, Max, Min
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
+from kbio.core.auth import is_auth_page
+from kbio.accounts.access import delegate_of
+from kbio.accounts.start import start_context
 from kbio.directory.models import FocusArea, Organization
 from kbio.events.models import Event
 
@@ -28,6 +34,15 @@ def _list_url(**params) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """The personal start page for a member; the public front page for everyone else."""
+    contact = delegate_of(request)
+    if contact is not None:
+        context = start_context(contact, request.GET.get("sort", ""))
+        return render(request, "accounts/start.html", context)
+    return front_page(request)
+
+
+def front_page(request: HttpRequest) -> HttpResponse:
     tally = list(
         Organization.objects.active()
         .values_list("kind", "country")
@@ -63,3 +78,27 @@ def home(request: HttpRequest) -> HttpResponse:
         "ventures_by_modality": ventures_by_modality,
     }
     return render(request, "home.html", context)
+
+
+class _LoginView(auth_views.LoginView):
+    def get_redirect_url(self) -> str:
+        # A `next` that is itself a login or password page would show the form again: such a
+        # `next` is dropped, and the user lands on the start page (LOGIN_REDIRECT_URL).
+        url = super().get_redirect_url()
+        return "" if url and is_auth_page(url) else url
+
+
+login = _LoginView.as_view()
+
+# The e-mail names the site in the reader's language (its subject is plain text, unescaped).
+password_reset = auth_views.PasswordResetView.as_view(
+    extra_email_context={"site_name": _("K-Bio Partnering")}
+)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico whatever the page says: send them to the site's icon."""
+    response = HttpResponseRedirect(static("favicon.svg"))
+    # Not permanent: the icon's collected name changes with its content.
+    patch_cache_control(response, max_age=86400, public=True)
+    return response

@@ -269,7 +269,15 @@ class OrganizationAdmin(RefreshesMatching, SimpleHistoryAdmin):
         "is_active",
     ]
     list_filter = ["kind", CountryFilter, "focus_areas", "lead_stage", "is_active"]
-    search_fields = ["name", "native_name", "former_name", "slug", "city", "assets__name"]
+    search_fields = [
+        "name",
+        "native_name",
+        "aliases",
+        "former_name",
+        "slug",
+        "city",
+        "assets__name",
+    ]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["focus_areas", "seeks", "offers"]
     inlines = [
@@ -285,7 +293,15 @@ class OrganizationAdmin(RefreshesMatching, SimpleHistoryAdmin):
     fieldsets = [
         (
             None,
-            {"fields": [("name", "native_name"), "former_name", "slug", ("kind", "is_active")]},
+            {
+                "fields": [
+                    ("name", "native_name"),
+                    "former_name",
+                    "aliases",
+                    "slug",
+                    ("kind", "is_active"),
+                ]
+            },
         ),
         (_("Where"), {"fields": [("country", "city"), "website", "founded", "languages"]}),
         (
@@ -302,10 +318,18 @@ class OrganizationAdmin(RefreshesMatching, SimpleHistoryAdmin):
         ),
         (_("Partnering"), {"fields": ["intents", "seeks", "offers", "preferred_stages"]}),
         (_("Sources"), {"fields": ["sources", "checked_on"]}),
+        (_("Members"), {"fields": ["members"]}),
     ]
+    readonly_fields = ["members"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(_assets=Count("assets", distinct=True))
+
+    @admin.display(description=_("logins"))
+    def members(self, obj: Organization) -> str:
+        from kbio.accounts.admin import invite_link
+
+        return invite_link(obj)
 
     @admin.display(description=_("assets"), ordering="_assets")
     def asset_count(self, obj: Organization) -> int:
