@@ -55,7 +55,9 @@ class ApplicationAdmin(admin.ModelAdmin):
     readonly_fields = ["status", "decided_at", "decided_by", "organization", "created"]
     actions = ["approve", "reject"]
 
-    @admin.action(description=_("Approve: add to the directory and the event, invite the applicant"))
+    @admin.action(
+        description=_("Approve: add to the directory and the event, invite the applicant")
+    )
     def approve(self, request, queryset):
         self._decide(request, queryset, services.application_approve)
 

@@ -148,9 +148,7 @@ class Application(models.Model):
         related_name="applications",
     )
     organization_name = models.CharField(_("organization name"), max_length=200)
-    native_name = models.CharField(
-        _("name in Korean or Japanese"), max_length=200, blank=True
-    )
+    native_name = models.CharField(_("name in Korean or Japanese"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=OrganizationKind.choices)
     country = CountryField(_("country"))
     website = models.URLField(_("website"), blank=True)

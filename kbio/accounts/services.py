@@ -102,9 +102,7 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 
 @transaction.atomic
-def invitation_accept(
-    *, invitation: Invitation, username: str, name: str, password: str
-):
+def invitation_accept(*, invitation: Invitation, username: str, name: str, password: str):
     """Create the login, make it a member of the organization, and close the invitation.
 
     The invitation row is locked, so two clicks on the same link make one account."""
@@ -118,7 +116,9 @@ def invitation_accept(
         with transaction.atomic():
             user = User.objects.create_user(username=username, email=invitation.email)
     except IntegrityError as exc:
-        raise ValidationError(_("This username is taken; choose another."), code="username") from exc
+        raise ValidationError(
+            _("This username is taken; choose another."), code="username"
+        ) from exc
     user.set_password(password)
     user.first_name = name[:150]
     user.save()
@@ -226,6 +226,7 @@ def application_reject(*, application: Application, decided_by) -> None:
     language = application.language or "en"
     context = {"application": application, "event": application.event}
     transaction.on_commit(
-        lambda: _send("accounts/email/application_rejected", context, to=application.email,
-                      language=language)
+        lambda: _send(
+            "accounts/email/application_rejected", context, to=application.email, language=language
+        )
     )

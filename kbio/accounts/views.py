@@ -67,7 +67,9 @@ def invitation_withdraw(request: HttpRequest, slug: str, pk: int) -> HttpRespons
     organization = _inviting_organization(request, slug)
     invitation = get_object_or_404(Invitation, pk=pk, organization=organization)
     services.invitation_revoke(invitation=invitation)
-    messages.success(request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email})
+    messages.success(
+        request, _("The invitation to %(email)s is withdrawn.") % {"email": invitation.email}
+    )
     return redirect("accounts:invite", slug=organization.slug)
 
 
@@ -120,7 +122,9 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
-            return render(request, "accounts/apply_done.html", {"event": event, "application": form.instance})
+            return render(
+                request, "accounts/apply_done.html", {"event": event, "application": form.instance}
+            )
     return render(request, "accounts/apply.html", {"event": event, "form": form})
 
 
