@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext_lazy as _
 
-from kbio.core.auth import is_auth_page
 from kbio.accounts.access import delegate_of
 from kbio.accounts.start import start_context
+from kbio.core.auth import is_auth_page
 from kbio.directory.models import FocusArea, Organization
 from kbio.events.models import Event
 

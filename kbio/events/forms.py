@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import forms
 from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
 from kbio.directory.models import Asset, Contact, Organization
@@ -35,7 +36,7 @@ class SlotLabel:
     def __call__(self, slot: TimeSlot) -> str:
         start = timezone.localtime(slot.starts_at, self.tz)
         end = timezone.localtime(slot.ends_at, self.tz)
-        return f"{start:%Y-%m-%d} {start:%H:%M}–{end:%H:%M}"
+        return f"{date_format(start)} {time_format(start)}–{time_format(end)}"
 
 
 class AvailabilityForm(forms.Form):

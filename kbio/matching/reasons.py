@@ -15,6 +15,7 @@ from django_countries import countries
 
 from kbio.directory.models import Intent, Relationship, Territory
 from kbio.directory.partnering import Sector
+from kbio.formats import year_month
 from kbio.lib import stages as ladder
 
 from .engine import Line
@@ -338,7 +339,7 @@ def stage_name(code: str) -> str:
 
 def month(iso: str) -> str:
     """A date as year and month: precise enough for when a fact became true."""
-    return iso[:7]
+    return year_month(iso)
 
 
 def _in_sentence(name: str, language: str) -> str:

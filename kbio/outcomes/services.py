@@ -8,6 +8,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kbio.directory.models import Organization
@@ -64,7 +65,7 @@ def outcome_validate(
         raise ValidationError(
             {
                 "on": _("The date cannot be before the meeting (%(date)s).")
-                % {"date": met_on.isoformat()}
+                % {"date": date_format(met_on)}
             }
         )
 

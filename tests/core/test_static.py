@@ -28,3 +28,12 @@ def test_collected_stylesheet_is_served_with_debug_off(settings, tmp_path):
     assert response["Content-Type"].startswith("text/css")
     assert response["Content-Encoding"] == "gzip"
     assert "immutable" in response["Cache-Control"]
+
+    # The icon too, and /favicon.ico leads to its collected name.
+    icon = client.get("/favicon.ico")
+    assert icon.status_code == 302
+    assert re.fullmatch(r"/static/favicon\.\w+\.svg", icon.url)
+    assert f'<link rel="icon" href="{icon.url}"' in page.text
+    served = client.get(icon.url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/svg+xml"

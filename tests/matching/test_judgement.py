@@ -70,7 +70,7 @@ def test_a_divested_asset_never_makes_its_owner_a_buyer(index, weights):
     ruled = left_out(index, index.by_slug["ka-biotherapeutics"], weights)
     takeda = next(s for s in ruled if s.org.slug == "takeda")
     assert takeda.blocked.text == (
-        "They stopped work on immune cell therapy (CAR-T, NK, Treg) (2025-10), which is all "
+        "They stopped work on immune cell therapy (CAR-T, NK, Treg) (Oct 2025), which is all "
         "you offer"
     )
 
@@ -114,7 +114,7 @@ def test_a_zone_company_sees_its_landlord_as_an_existing_relationship(client):
     html = client.get("/organizations/cefobio/matches/").content.decode()
     related = html.split('id="related-title"')[1].split("</section>")[0]
     assert "Shonan Health Innovation Park" in related
-    assert "since 2024-09: Tenancy" in related
+    assert "since Sep 2024: Tenancy" in related
 
 
 def test_a_competing_platform_is_not_a_buyer(index, weights):

@@ -26,7 +26,7 @@ def test_add_goes_through_the_rules(admin_client_, held):
         add, {"request": held.request.pk, "stage": "licensing", "on": "2025-01-01", "note": ""}
     )
     assert refused.status_code == 200
-    assert "The date cannot be before the meeting (2025-01-18)." in refused.content.decode()
+    assert "The date cannot be before the meeting (18 Jan 2025)." in refused.content.decode()
     assert not Outcome.objects.exists()
     done = admin_client_.post(
         add, {"request": held.request.pk, "stage": "licensing", "on": "2025-06-01", "note": "Deal"}

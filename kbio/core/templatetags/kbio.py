@@ -3,7 +3,22 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.translation import get_language, get_language_info
 
+from kbio import formats
+from kbio.core import auth
+
 register = template.Library()
+
+
+@register.filter
+def year_month(iso: str) -> str:
+    """An ISO date kept as text (the matching index's) as its month, in the page's language."""
+    return formats.year_month(str(iso))
+
+
+@register.simple_tag(takes_context=True)
+def login_url(context) -> str:
+    """The login page, coming back here afterwards (unless here is a login or password page)."""
+    return auth.login_url(context.get("request"))
 
 
 @register.simple_tag(takes_context=True)

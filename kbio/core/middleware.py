@@ -1,0 +1,60 @@
+"""The interface language a visitor gets at an address without a language prefix."""
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import get_script_prefix, is_valid_path
+from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+# Files that programs fetch (calendars, spreadsheets) keep their address whatever the language.
+DOWNLOAD_SUFFIXES = (".ics", ".csv")
+
+
+class PreferredLanguageMiddleware:
+    """Send a visitor from an unprefixed page to the same page in their language.
+
+    Unprefixed addresses are English (i18n_patterns with prefix_default_language=False), and
+    Django's LocaleMiddleware keeps them English whatever the browser asks for. This sends a
+    GET (or HEAD) to the /ko/ or /ja/ page when the visitor prefers that language: the language
+    cookie first (set by the site's language switcher, so a visitor who chose English stays in
+    English), then the browser's Accept-Language. Install it after LocaleMiddleware.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if not self._considered(request):
+            return self.get_response(request)
+        language = translation.get_language_from_request(request)
+        if language != settings.LANGUAGE_CODE:
+            redirect = self._redirect(request, language)
+            if redirect is not None:
+                return redirect
+        response = self.get_response(request)
+        # What this address shows depends on both (a shared cache must know).
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
+
+    @staticmethod
+    def _considered(request: HttpRequest) -> bool:
+        path = request.path_info
+        return (
+            request.method in ("GET", "HEAD")
+            and translation.get_language_from_path(path) is None
+            and not path.startswith(("/i18n/", f"/{settings.STATIC_URL.lstrip('/')}"))
+            and not path.endswith(DOWNLOAD_SUFFIXES)
+        )
+
+    @staticmethod
+    def _redirect(request: HttpRequest, language: str) -> HttpResponse | None:
+        urlconf = getattr(request, "urlconf", None)
+        # Only pages that exist in that language (not /i18n/, /favicon.ico, nor a 404).
+        with translation.override(language):
+            if not is_valid_path(f"/{language}{request.path_info}", urlconf):
+                return None
+        script_prefix = get_script_prefix()
+        target = request.get_full_path().replace(script_prefix, f"{script_prefix}{language}/", 1)
+        response = HttpResponseRedirect(target)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        return response
