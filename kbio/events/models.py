@@ -549,6 +549,7 @@ class MeetingRequestQuerySet(models.QuerySet):
     def for_lists(self):
         """Everything inbox, outbox and agenda show, joined in the same query."""
         return self.select_related(
+            "event",
             "requester__organization",
             "recipient__organization",
             "asset__organization",
@@ -691,6 +692,19 @@ class MeetingRequest(models.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STATUSES
+
+    # Which changes a participant may still make to a request. The services refuse anything
+    # else (meeting_request_accept, _decline, _cancel); pages ask these so that they offer
+    # only what will be taken, and explain the rest.
+    @property
+    def answerable(self) -> bool:
+        """The recipient may still accept or decline it."""
+        return self.is_pending and self.event.takes_answers
+
+    @property
+    def cancellable(self) -> bool:
+        """The requester may still withdraw it."""
+        return self.is_live and self.event.takes_answers and self.published_meeting is None
 
     def other_side(self, participation: Participation) -> Participation:
         return self.recipient if participation.pk == self.requester_id else self.requester

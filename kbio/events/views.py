@@ -152,6 +152,8 @@ def availability(request: HttpRequest, slug: str) -> HttpResponse:
         event=event,
         initial={"blocked_slots": list(mine.blocked_slots.values_list("pk", flat=True))},
     )
+    # The rule participation_block_slots applies: shown read-only once the organizer schedules.
+    form.fields["blocked_slots"].disabled = not event.takes_answers
     if request.method == "POST" and form.is_valid():
         try:
             services.participation_block_slots(
