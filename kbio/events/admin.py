@@ -11,6 +11,7 @@ from .models import (
     Meeting,
     MeetingRequest,
     Participation,
+    RequestMessage,
     RequestStatus,
     Session,
     Table,
@@ -258,6 +259,26 @@ class MeetingInline(admin.StackedInline):
     autocomplete_fields = ["slot", "table"]
 
 
+class RequestMessageInline(admin.TabularInline):
+    """The request's thread, as the two sides wrote it: read here, never edited."""
+
+    model = RequestMessage
+    extra = 0
+    fields = ["created", "organization", "author", "body"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["created", "pk"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("organization", "author")
+
+
 @admin.register(MeetingRequest)
 class MeetingRequestAdmin(admin.ModelAdmin):
     list_display = [
@@ -266,6 +287,7 @@ class MeetingRequestAdmin(admin.ModelAdmin):
         "status",
         "decline_reason",
         "asset",
+        "message_count",
         "created",
         "answered_at",
     ]
@@ -286,7 +308,14 @@ class MeetingRequestAdmin(admin.ModelAdmin):
     autocomplete_fields = ["event", "requester", "recipient", "asset", "sent_by", "answered_by"]
     readonly_fields = ["created", "answered_at", "cancelled_at"]
     date_hierarchy = "created"
-    inlines = [MeetingInline]
+    inlines = [MeetingInline, RequestMessageInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_message_count()
+
+    @admin.display(description=_("messages"), ordering="message_count")
+    def message_count(self, obj):
+        return obj.message_count
 
 
 @admin.register(Meeting)

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kbio.directory.models import Asset, Contact, Organization
 
-from .models import DeclineReason, Event, TimeSlot
+from .models import MESSAGE_MAX_LENGTH, DeclineReason, Event, TimeSlot
 
 
 class RegistrationForm(forms.Form):
@@ -57,7 +57,7 @@ class AvailabilityForm(forms.Form):
 class MeetingRequestForm(forms.Form):
     message = forms.CharField(
         label=_("Message"),
-        max_length=2000,
+        max_length=MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_(
             "Say briefly why you want to meet and what you would like to discuss: requests "
@@ -94,3 +94,40 @@ class DeclineForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
+
+
+class RequestMessageForm(forms.Form):
+    """A message in a request's thread. Django's CharField already refuses a null byte."""
+
+    body = forms.CharField(
+        label=_("Your message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("Write a message before sending it.")},
+    )
+
+
+INBOX_SORTS = [
+    ("date", _("Newest first")),
+    ("fit", _("Best fit")),
+    ("status", _("Status")),
+]
+PARTICIPANT_SORTS = [("name", _("Kind and name")), ("fit", _("Best fit"))]
+
+
+class SortForm(forms.Form):
+    """The order of a list, from a plain GET parameter; anything unknown falls back to the
+    first choice."""
+
+    sort = forms.ChoiceField(label=_("Sort by"), required=False)
+
+    def __init__(self, data, *, choices: list[tuple[str, str]]):
+        super().__init__(data)
+        self.fields["sort"].choices = choices
+        self.choices = choices
+
+    @property
+    def value(self) -> str:
+        if self.is_valid() and self.cleaned_data["sort"]:
+            return self.cleaned_data["sort"]
+        return self.choices[0][0]

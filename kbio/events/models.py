@@ -16,7 +16,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -499,6 +500,9 @@ class RequestStatus(models.TextChoices):
 
 LIVE_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
+# The longest message of a request or of its thread: a few paragraphs, not a document.
+MESSAGE_MAX_LENGTH = 2000
+
 
 class DeclineReason(models.TextChoices):
     OUTSIDE_FOCUS = "outside_focus", _("Outside our focus")
@@ -545,6 +549,17 @@ class MeetingRequestQuerySet(models.QuerySet):
                 )
             )
         )
+
+    def with_message_count(self):
+        """Counts the messages of each request's thread (in the same query)."""
+        counts = (
+            RequestMessage.objects.filter(request=OuterRef("pk"))
+            .order_by()
+            .values("request")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(message_count=Coalesce(Subquery(counts), 0))
 
     def for_lists(self):
         """Everything inbox, outbox and agenda show, joined in the same query."""
@@ -599,7 +614,7 @@ class MeetingRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    message = models.TextField(_("message"), max_length=2000)
+    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
     asset = models.ForeignKey(
         Asset,
         verbose_name=_("about asset"),
@@ -723,6 +738,57 @@ class MeetingRequest(models.Model):
         except Meeting.DoesNotExist:
             return None
         return meeting if meeting.is_published else None
+
+
+class RequestMessage(models.Model):
+    """One message in the thread of a meeting request, written by either side, before or after
+    the answer. The author's organization is kept with it: it says which side wrote it even if
+    the login later moves or goes."""
+
+    request = models.ForeignKey(
+        MeetingRequest,
+        verbose_name=_("request"),
+        on_delete=models.CASCADE,
+        related_name="thread",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organization"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    body = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    created = models.DateTimeField(_("written at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("request message")
+        verbose_name_plural = _("request messages")
+        constraints = [
+            models.CheckConstraint(condition=~Q(body=""), name="requestmessage_body_not_empty"),
+        ]
+        indexes = [models.Index(fields=["request", "created"], name="requestmessage_thread")]
+
+    def __str__(self) -> str:
+        return f"{self.organization.name}: {self.body[:60]}"
+
+    @property
+    def author_name(self) -> str:
+        """The author's name as a delegate of the organization, else the login's name."""
+        if self.author is None:
+            return ""
+        contact = getattr(self.author, "contact", None)
+        if contact is not None and contact.name:
+            return contact.name
+        return self.author.get_full_name() or self.author.get_username()
 
 
 class Meeting(models.Model):

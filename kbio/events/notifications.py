@@ -20,7 +20,7 @@ from kbio.directory.models import Contact
 
 from .agendas import Agenda, event_agendas
 from .calendar import agenda_calendar
-from .models import Event, MeetingRequest, Participation
+from .models import Event, MeetingRequest, Participation, RequestMessage
 
 KINDS = ("requested", "accepted", "declined")
 
@@ -70,6 +70,53 @@ def send_request_email(meeting_request: MeetingRequest, kind: str) -> int:
         message = EmailMultiAlternatives(subject, text, to=addresses)
         message.attach_alternative(html, "text/html")
         message.send()
+        sent += 1
+    return sent
+
+
+def send_thread_message_email(message: RequestMessage) -> int:
+    """Tell the other side of the request about a new message in its thread, in each reader's
+    language, with a link to the thread; returns how many emails left.
+
+    The email names the request's asset at most: its confidential details never travel by
+    email, whatever the request's status."""
+    message = (
+        RequestMessage.objects.select_related(
+            "request__event",
+            "request__requester__organization",
+            "request__recipient__organization",
+            "request__asset",
+            "organization",
+            "author__contact",
+        )
+    ).get(pk=message.pk)
+    meeting_request = message.request
+    to = (
+        meeting_request.recipient
+        if message.organization_id == meeting_request.requester.organization_id
+        else meeting_request.requester
+    )
+    sent = 0
+    for language, addresses in sorted(_by_language(to).items()):
+        with translation.override(language):
+            path = reverse("events:request", args=[meeting_request.event.slug, meeting_request.pk])
+            context = {
+                "message": message,
+                "request": meeting_request,
+                "event": meeting_request.event,
+                "author": message.author_name,
+                "organization": message.organization,
+                "asset_name": meeting_request.asset.name if meeting_request.asset else "",
+                "link": f"{settings.SITE_URL.rstrip('/')}{path}#message-{message.pk}",
+            }
+            subject = " ".join(
+                render_to_string("events/email/thread_message_subject.txt", context).split()
+            )
+            text = render_to_string("events/email/thread_message.txt", context)
+            html = render_to_string("events/email/thread_message.html", context)
+        email = EmailMultiAlternatives(subject, text, to=addresses)
+        email.attach_alternative(html, "text/html")
+        email.send()
         sent += 1
     return sent
 

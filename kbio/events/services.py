@@ -23,6 +23,7 @@ from kbio.matching.services import match_index_invalidate
 from . import notifications
 from .models import (
     LIVE_STATUSES,
+    MESSAGE_MAX_LENGTH,
     Attendee,
     DeclineReason,
     Event,
@@ -30,6 +31,7 @@ from .models import (
     Meeting,
     MeetingRequest,
     Participation,
+    RequestMessage,
     RequestStatus,
     Session,
     SessionKind,
@@ -350,3 +352,37 @@ def meeting_request_cancel(
     Meeting.objects.filter(request=meeting_request).delete()
     meeting_request.refresh_from_db()
     return meeting_request
+
+
+@transaction.atomic
+def request_message_create(
+    *,
+    meeting_request: MeetingRequest,
+    author: AbstractBaseUser,
+    organization: Organization,
+    body: str,
+) -> RequestMessage:
+    """Add a message to a request's thread, from either side, before or after the answer; the
+    other side's readers are told by email once it is saved."""
+    if organization.pk not in (
+        meeting_request.requester.organization_id,
+        meeting_request.recipient.organization_id,
+    ):
+        raise ValidationError(
+            _("Only the two organizations of a request can write in its thread."), code="side"
+        )
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a message before sending it."), code="empty")
+    if "\x00" in body:
+        raise ValidationError(_("The message contains a null character."), code="null")
+    if len(body) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            _("A message has at most %(limit)s characters.") % {"limit": MESSAGE_MAX_LENGTH},
+            code="length",
+        )
+    message = RequestMessage.objects.create(
+        request=meeting_request, author=author, organization=organization, body=body
+    )
+    transaction.on_commit(lambda: notifications.send_thread_message_email(message))
+    return message

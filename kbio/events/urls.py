@@ -7,6 +7,7 @@ app_name = "events"
 urlpatterns = [
     path("", views.event_list, name="list"),
     path("<slug:slug>/", views.event_detail, name="detail"),
+    path("<slug:slug>/participants/", views.participants, name="participants"),
     path("<slug:slug>/register/", views.register, name="register"),
     path("<slug:slug>/availability/", views.availability, name="availability"),
     path("<slug:slug>/request/<slug:org_slug>/", views.request_create, name="request_create"),

@@ -18,12 +18,23 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kbio.accounts.access import get_for_organization_or_404, organization_of
+from kbio.accounts.access import delegate_of, get_for_organization_or_404, organization_of
 from kbio.directory.models import Asset
 
 from . import calendar, services
 from .agendas import delegates_by_participation
-from .forms import AvailabilityForm, DeclineForm, MeetingRequestForm, RegistrationForm
+from .filters import ParticipantFilter
+from .fits import participant_fits, request_fits
+from .forms import (
+    INBOX_SORTS,
+    PARTICIPANT_SORTS,
+    AvailabilityForm,
+    DeclineForm,
+    MeetingRequestForm,
+    RegistrationForm,
+    RequestMessageForm,
+    SortForm,
+)
 from .models import Event, MeetingRequest, Participation, RequestStatus, SessionKind
 
 
@@ -92,14 +103,7 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "organization__kind", "organization__name"
         )
     )
-    sent_to, asked_by = set(), set()
-    if mine is not None:
-        sent_to = set(
-            MeetingRequest.objects.outgoing(mine).live().values_list("recipient_id", flat=True)
-        )
-        asked_by = set(
-            MeetingRequest.objects.incoming(mine).live().values_list("requester_id", flat=True)
-        )
+    sent_to, asked_by = _live_partners(mine)
     return render(
         request,
         "events/event_detail.html",
@@ -114,6 +118,62 @@ def event_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "accepts_requests": event.accepts_requests(),
             "window_not_yet_open": event.window_not_yet_open(),
             "organization": organization_of(request),
+        },
+    )
+
+
+def _live_partners(mine: Participation | None) -> tuple[set[int], set[int]]:
+    """The participations `mine` has a live request to, and those that have one to it."""
+    if mine is None:
+        return set(), set()
+    sent_to = set(
+        MeetingRequest.objects.outgoing(mine).live().values_list("recipient_id", flat=True)
+    )
+    asked_by = set(
+        MeetingRequest.objects.incoming(mine).live().values_list("requester_id", flat=True)
+    )
+    return sent_to, asked_by
+
+
+@login_required
+def participants(request: HttpRequest, slug: str) -> HttpResponse:
+    """The event's participants, searchable and filterable, each linked to its profile; for a
+    member, with how well each fits the member's own organization (its matches page's score
+    and first reason), sortable by that fit."""
+    event = _event_or_404(slug)
+    mine = _my_participation(request, event)
+    organization = organization_of(request)
+    filterset = ParticipantFilter(
+        request.GET or None,
+        queryset=event.participations.select_related("organization", "fixed_table").order_by(
+            "organization__kind", "organization__name"
+        ),
+        event=event,
+    )
+    rows = list(filterset.qs)
+    fits = participant_fits(organization.pk, rows) if organization is not None else {}
+    for participation in rows:
+        participation.fit = fits.get(participation.pk)
+    sort_form = SortForm(request.GET, choices=PARTICIPANT_SORTS)
+    if sort_form.value == "fit":
+        rows.sort(key=lambda p: -p.fit.score if p.fit else 1)
+    sent_to, asked_by = _live_partners(mine)
+    return render(
+        request,
+        "events/participants.html",
+        {
+            "event": event,
+            "mine": mine,
+            "organization": organization,
+            "filterset": filterset,
+            "form": filterset.form,
+            "participants": rows,
+            "sorts": PARTICIPANT_SORTS if organization is not None else [],
+            "sort": sort_form.value,
+            "sent_to": sent_to,
+            "asked_by": asked_by,
+            "accepts_requests": event.accepts_requests(),
+            "pending_count": _pending_count(mine) if mine else 0,
         },
     )
 
@@ -246,11 +306,30 @@ def request_create(request: HttpRequest, slug: str, org_slug: str) -> HttpRespon
     )
 
 
+def _sorted_requests(requests: list[MeetingRequest], sort: str) -> list[MeetingRequest]:
+    """Newest first; by fit, the best first (unknown fits last); by status, in the order a
+    request goes through (pending, accepted, declined, cancelled), newest first within."""
+    newest = sorted(requests, key=lambda r: (r.created, r.pk), reverse=True)
+    if sort == "fit":
+        return sorted(newest, key=lambda r: -r.fit.score if r.fit else 1)
+    if sort == "status":
+        order = {status: i for i, status in enumerate(RequestStatus.values)}
+        return sorted(newest, key=lambda r: order.get(r.status, len(order)))
+    return newest
+
+
 @login_required
 def inbox(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     mine = _registered_or_404(request, event)
-    requests = list(MeetingRequest.objects.incoming(mine).for_lists().with_mutual())
+    requests = list(
+        MeetingRequest.objects.incoming(mine).for_lists().with_mutual().with_message_count()
+    )
+    fits = request_fits(mine.organization_id, requests)
+    for meeting_request in requests:
+        meeting_request.fit = fits.get(meeting_request.pk)
+    sort_form = SortForm(request.GET, choices=INBOX_SORTS)
+    requests = _sorted_requests(requests, sort_form.value)
     pending = [r for r in requests if r.status == RequestStatus.PENDING]
     answered = [r for r in requests if r.status != RequestStatus.PENDING]
     return render(
@@ -262,6 +341,8 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
             "pending": pending,
             "answered": answered,
             "pending_count": len(pending),
+            "sorts": INBOX_SORTS,
+            "sort": sort_form.value,
         },
     )
 
@@ -270,7 +351,9 @@ def inbox(request: HttpRequest, slug: str) -> HttpResponse:
 def outbox(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     mine = _registered_or_404(request, event)
-    requests = list(MeetingRequest.objects.outgoing(mine).for_lists().with_mutual())
+    requests = list(
+        MeetingRequest.objects.outgoing(mine).for_lists().with_mutual().with_message_count()
+    )
     open_count = sum(1 for r in requests if r.status == RequestStatus.PENDING)
     return render(
         request,
@@ -287,6 +370,8 @@ def outbox(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
+    """One request, its answer and its thread. Both sides read the thread; their members with
+    edit rights write in it (a POST here), before and after the answer."""
     event = _event_or_404(slug)
     organization = organization_of(request)
     meeting_request = get_for_organization_or_404(
@@ -294,6 +379,25 @@ def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
         organization,
         pk=pk,
     )
+    can_write = delegate_of(request).can_edit
+    form = None
+    if can_write:
+        form = RequestMessageForm(_posted(request))
+    elif request.method == "POST":
+        raise Http404("This member's role does not allow it.")
+    if request.method == "POST" and form.is_valid():
+        try:
+            message = services.request_message_create(
+                meeting_request=meeting_request,
+                author=request.user,
+                organization=organization,
+                body=form.cleaned_data["body"],
+            )
+        except ValidationError as exc:
+            form.add_error("body", exc)
+        else:
+            messages.success(request, _("Your message is sent."))
+            return redirect(f"{request.path}#message-{message.pk}")
     incoming = meeting_request.recipient.organization_id == organization.pk
     mine = meeting_request.recipient if incoming else meeting_request.requester
     return render(
@@ -307,6 +411,10 @@ def request_detail(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
             "other": meeting_request.requester if incoming else meeting_request.recipient,
             "show_confidential": meeting_request.confidential_visible_to(organization),
             "pending_count": _pending_count(mine),
+            "thread": list(
+                meeting_request.thread.select_related("organization", "author__contact")
+            ),
+            "form": form,
         },
     )
 
