@@ -13,6 +13,8 @@ from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from playwright.sync_api import expect
 
+from kbio.accounts.models import Application, Invitation
+from kbio.directory.models import Contact, MemberRole, OrganizationKind
 from kbio.events.demo import DEMO_LOGINS, demo_event_create, demo_logins_create
 from kbio.events.models import (
     Event,
@@ -64,6 +66,8 @@ PAGES = [
     Page("login", None, "/accounts/login/"),
     Page("password reset", None, "/accounts/password_reset/"),
     Page("password reset sent", None, "/accounts/password_reset/done/"),
+    Page("invitation", None, "/accounts/invitations/{invitation_token}/"),
+    Page("apply to an event", None, "/events/{event}/apply/"),
     Page(
         "directory, filtered", None, "/organizations/?kind=venture&focus=ipsc-cell-therapy&q=cell"
     ),
@@ -74,6 +78,8 @@ PAGES = [
     Page("profile (pharma)", VENTURE, "/organizations/astellas/"),
     Page("matches", VENTURE, "/organizations/yipscell/matches/"),
     Page("matches (pharma)", PHARMA, "/organizations/astellas/matches/"),
+    Page("shortlist", VENTURE, "/organizations/yipscell/shortlist/"),
+    Page("invite a colleague", VENTURE, "/organizations/yipscell/invite/"),
     Page("events", VENTURE, "/events/"),
     Page("event", VENTURE, "/events/{event}/"),
     Page("past event", VENTURE, "/events/{past_event}/"),
@@ -99,6 +105,7 @@ PAGES = [
     Page("criteria import", ORGANIZER[0], "/organizer/criteria/import/"),
     Page("requests import", ORGANIZER[0], "/organizer/events/{event}/requests/import/"),
     Page("outcomes", ORGANIZER[0], "/organizer/events/{past_event}/outcomes/"),
+    Page("applications", ORGANIZER[0], "/organizer/events/{event}/applications/"),
 ]
 
 # The page's width against the viewport's, and the elements that stick out the most: the
@@ -194,7 +201,29 @@ def realistic_data() -> dict[str, object]:
         by=get_user_model().objects.get(username=ORGANIZER[0]),
         side=None,
     )
+    # The venture's login owns its organization: it sees the member pages (invite, edit).
+    Contact.objects.filter(user__username=VENTURE).update(role=MemberRole.OWNER)
+    token, digest = Invitation.new_token()
+    Invitation.objects.create(
+        organization=sides["yipscell"].organization,
+        email="new-colleague-with-a-rather-long-address@yipscell.example.org",
+        name="Kim Seo-yeon",
+        token_hash=digest,
+        expires_at=Invitation.default_expiry(),
+    )
+    Application.objects.create(
+        event=event,
+        organization_name="Chungbuk Regenerative Medicine and Advanced Biotherapeutics Co.",
+        kind=OrganizationKind.VENTURE,
+        country="KR",
+        website="https://www.chungbuk-regenerative-medicine-advanced-biotherapeutics.example.org/",
+        description=LONG_MESSAGE,
+        contact_name="Park Ji-hoon",
+        email="business-development-and-licensing-office@chungbuk-regen.example.org",
+        message=LONG_MESSAGE,
+    )
     return {
+        "invitation_token": token,
         "event": event.slug,
         "past_event": past.slug,
         "long_request": long_request.pk,
