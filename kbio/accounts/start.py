@@ -53,14 +53,25 @@ class Waiting:
     fit: Suggestion | None
 
 
-def _fits(organization, partner_keys) -> dict[int, Suggestion]:
+@dataclass(frozen=True)
+class Matching:
+    """The ranking index and weights, read once per page."""
+
+    index: object
+    weights: object
+
+    @classmethod
+    def current(cls) -> "Matching":
+        return cls(current_index(), MatchingProfile.objects.weights())
+
+
+def _fits(organization, partner_keys, matching: Matching) -> dict[int, Suggestion]:
     """The matching's score and reasons for the organization and each partner (one rule: the
     matches page's)."""
-    index = current_index()
+    index, weights = matching.index, matching.weights
     viewer = index.by_slug.get(organization.slug)
     if viewer is None:
         return {}
-    weights = MatchingProfile.objects.weights()
     by_key = {org.key: org for org in index.by_slug.values()}
     found = {}
     for key in set(partner_keys):
@@ -70,19 +81,20 @@ def _fits(organization, partner_keys) -> dict[int, Suggestion]:
     return found
 
 
-def best_suggestions(organization, limit: int = SUGGESTIONS) -> list[Suggestion]:
-    index = current_index()
+def best_suggestions(
+    organization, matching: Matching, limit: int = SUGGESTIONS
+) -> list[Suggestion]:
+    index, weights = matching.index, matching.weights
     viewer = index.by_slug.get(organization.slug)
     if viewer is None:
         return []
-    weights = MatchingProfile.objects.weights()
     return [
         explain(index, viewer, candidate, weights)
         for candidate, _score in ranked(index, viewer, weights, limit=limit)
     ]
 
 
-def waiting_for_answer(organization, sort: str = "date") -> list[Waiting]:
+def waiting_for_answer(organization, matching: Matching, sort: str = "date") -> list[Waiting]:
     """Pending requests to the organization at events that still take answers."""
     requests = list(
         MeetingRequest.objects.for_lists()
@@ -94,7 +106,7 @@ def waiting_for_answer(organization, sort: str = "date") -> list[Waiting]:
         )
         .select_related("event")
     )
-    fits = _fits(organization, [r.requester.organization_id for r in requests])
+    fits = _fits(organization, [r.requester.organization_id for r in requests], matching)
     rows = [Waiting(r, fits.get(r.requester.organization_id)) for r in requests]
     if sort == "fit":
         rows.sort(key=lambda w: (-(w.fit.score if w.fit else -1), -w.request.created.timestamp()))
@@ -225,7 +237,8 @@ def start_context(contact: Contact, sort: str) -> dict:
     organization = contact.organization
     if sort not in SORTS:
         sort = "date"
-    waiting = waiting_for_answer(organization, sort)
+    matching = Matching.current()
+    waiting = waiting_for_answer(organization, matching, sort)
     context = {
         "contact": contact,
         "organization": organization,
@@ -235,7 +248,7 @@ def start_context(contact: Contact, sort: str) -> dict:
         "sorts": SORTS,
         "sent": sent_requests(organization),
         "meetings": upcoming_meetings(organization),
-        "suggestions": best_suggestions(organization),
+        "suggestions": best_suggestions(organization, matching),
         "hints": _hints(organization),
         "shortlist": _shortlist(organization),
     }
