@@ -61,7 +61,7 @@ class Matching:
     weights: object
 
     @classmethod
-    def current(cls) -> "Matching":
+    def current(cls) -> Matching:
         return cls(current_index(), MatchingProfile.objects.weights())
 
 
