@@ -14,6 +14,7 @@ urlpatterns = [
     ),
     path("events/<slug:slug>/apply/", views.apply, name="apply"),
     path("organizer/events/<slug:slug>/applications/", views.applications, name="applications"),
+    path("organizer/events/<slug:slug>/logins/", views.event_members, name="event_members"),
     path(
         "organizer/events/<slug:slug>/applications/<int:pk>/<str:decision>/",
         views.application_decide,

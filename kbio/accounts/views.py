@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kbio.directory.models import Organization
+from kbio.directory.models import Contact, Organization
 from kbio.events.models import Event
 from kbio.organizer.views import staff_required
 
@@ -139,6 +140,35 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
             "event": event,
             "pending": [a for a in rows if a.status == ApplicationStatus.PENDING],
             "decided": [a for a in rows if a.status != ApplicationStatus.PENDING],
+        },
+    )
+
+
+@staff_required
+def event_members(request: HttpRequest, slug: str) -> HttpResponse:
+    """Each participant's logins and open invitations, with a link to invite someone."""
+    event = get_object_or_404(Event, slug=slug)
+    organizations = list(
+        Organization.objects.filter(participations__event=event)
+        .order_by("name")
+        .prefetch_related(
+            Prefetch(
+                "contacts",
+                queryset=Contact.objects.filter(user__isnull=False).select_related("user"),
+                to_attr="members",
+            ),
+            Prefetch(
+                "invitations", queryset=Invitation.objects.pending(), to_attr="open_invitations"
+            ),
+        )
+    )
+    return render(
+        request,
+        "accounts/event_members.html",
+        {
+            "event": event,
+            "organizations": organizations,
+            "without_login": sum(1 for o in organizations if not o.members),
         },
     )
 

@@ -222,3 +222,25 @@ def test_the_admin_organization_page_links_to_inviting(organizer, bob):
         reverse("admin:directory_organization_change", args=[bob.organization.pk])
     ).content.decode()
     assert invite_url(Organization.objects.get(pk=bob.organization.pk)) in page
+
+
+def test_the_organizer_sees_who_has_a_login_at_an_event(organizer, alice, bob, charlie, send):
+    send(organizer, charlie.organization, email="new@charlie.example.org")
+    url = reverse("accounts:event_members", args=[alice.participation.event.slug])
+    page = organizer.get(url).content.decode()
+    for party in (alice, bob, charlie):
+        assert invite_url(party.organization) in page
+    assert "new@charlie.example.org" in page
+    assert alice.client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("extra", [0, 8])
+def test_logins_page_query_count_does_not_grow(organizer, alice, extra, django_assert_num_queries):
+    from tests.events.conftest import make_party
+
+    for i in range(extra):
+        make_party(alice.participation.event, f"extra{i}")
+    url = reverse("accounts:event_members", args=[alice.participation.event.slug])
+    with django_assert_num_queries(7):
+        response = organizer.get(url)
+    assert response.status_code == 200
