@@ -24,9 +24,12 @@ def request_fits(
     the matching index does not hold has no entry."""
     partner_of = {}
     for meeting_request in meeting_requests:
-        requester = meeting_request.requester.organization_id
-        recipient = meeting_request.recipient.organization_id
-        partner_of[meeting_request.pk] = recipient if requester == viewer_id else requester
+        sides = (
+            meeting_request.requester.organization_id,
+            meeting_request.recipient.organization_id,
+        )
+        if viewer_id in sides:  # someone else's request has no fit for the viewer
+            partner_of[meeting_request.pk] = sides[1] if sides[0] == viewer_id else sides[0]
     fits = fits_for(viewer_id, partner_of.values())
     return {pk: fits[partner] for pk, partner in partner_of.items() if partner in fits}
 

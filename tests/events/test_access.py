@@ -5,7 +5,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from kbio.events.models import EventStatus, MeetingRequest, RequestStatus
+from kbio.directory.models import Contact
+from kbio.events.models import EventStatus, MeetingRequest, RequestMessage, RequestStatus
 from tests.events.factories import EventFactory, SessionFactory, TimeSlotFactory
 from tests.factories import AssetFactory, UserFactory
 
@@ -17,6 +18,7 @@ EVENT = "spring-partnering"
 PAGES = [
     ("events:list", None, "get"),
     ("events:detail", None, "get"),
+    ("events:participants", None, "get"),
     ("events:register", None, "get"),
     ("events:availability", None, "get"),
     ("events:request_create", "bob-org", "get"),
@@ -25,6 +27,7 @@ PAGES = [
     ("events:agenda", None, "get"),
     ("events:agenda_ics", None, "get"),
     ("events:request", "pk", "get"),
+    ("events:request", "pk", "post"),
     ("events:decline", "pk", "get"),
     ("events:accept", "pk", "post"),
     ("events:decline", "pk", "post"),
@@ -58,7 +61,7 @@ def test_anonymous_is_sent_to_login(anonymous, ab_request, name, extra, method):
 
 # Pages of one request: the requester (alice) and the recipient (bob) may look; charlie may not.
 REQUEST_PAGES = [("events:request", "get"), ("events:decline", "get")]
-REQUEST_WRITES = ["events:accept", "events:decline", "events:cancel"]
+REQUEST_WRITES = ["events:accept", "events:decline", "events:cancel", "events:request"]
 
 
 @pytest.mark.parametrize(("name", "method"), REQUEST_PAGES)
@@ -74,11 +77,14 @@ def test_crafted_posts_from_another_organization_change_nothing(
     charlie, ab_request, name, mailoutbox, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        response = charlie.client.post(url_of(name, "pk", ab_request), {"reason": "other"})
+        response = charlie.client.post(
+            url_of(name, "pk", ab_request), {"reason": "other", "body": "Hello"}
+        )
     assert response.status_code == 404
     ab_request.refresh_from_db()
     assert ab_request.status == RequestStatus.PENDING
     assert ab_request.answered_by is None
+    assert not RequestMessage.objects.exists()
     assert mailoutbox == []
 
 
@@ -121,6 +127,7 @@ def test_both_sides_may_see_the_request(alice, bob, ab_request, name, method):
     [
         ("events:list", None),
         ("events:detail", None),
+        ("events:participants", None),
         ("events:register", None),
         ("events:availability", None),
         ("events:request_create", "bob-org"),
@@ -132,6 +139,24 @@ def test_both_sides_may_see_the_request(alice, bob, ab_request, name, method):
 )
 def test_own_pages_answer_200(alice, bob, ab_request, name, extra):
     assert alice.client.get(url_of(name, extra, ab_request)).status_code == 200
+
+
+@pytest.mark.parametrize("party", ["alice", "bob"])
+def test_both_sides_write_in_the_thread_and_their_viewers_cannot(
+    request, ab_request, party, mailoutbox, django_capture_on_commit_callbacks
+):
+    side = request.getfixturevalue(party)
+    url = url_of("events:request", "pk", ab_request)
+    Contact.objects.filter(pk=side.contact.pk).update(role=Contact.Role.VIEWER)
+    assert side.client.get(url).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        assert side.client.post(url, {"body": "From a viewer"}).status_code == 404
+    assert not RequestMessage.objects.exists()
+    Contact.objects.filter(pk=side.contact.pk).update(role=Contact.Role.EDITOR)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert side.client.post(url, {"body": "From an editor"}).status_code == 302
+    assert RequestMessage.objects.get().organization == side.organization
+    assert len(mailoutbox) == 1
 
 
 def test_another_organizations_inbox_and_outbox_show_none_of_this_request(charlie, ab_request):
