@@ -1,6 +1,8 @@
 """Filters of the organization list. They live in the query string, so a filtered list can be
 shared as a link."""
 
+import re
+import unicodedata
 from dataclasses import dataclass
 
 import django_filters
@@ -33,6 +35,57 @@ class PlainSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
+# A search reads at most this many characters and this many distinct words: each word adds a
+# subquery, so an unbounded query ("a a a …" five hundred times) cost seconds per request.
+SEARCH_MAX_LENGTH = 100
+SEARCH_MAX_WORDS = 6
+
+# Hyphens, dashes and middle dots join the parts of a name ("ASP-7317", "ネモト・サイエンス",
+# "중간엽·성체줄기세포"): a search reads them as spaces, so that "ASP-7317" and "ASP 7317" find
+# ASP7317 (every part must appear) and "ネモト・サイエンス" finds ネモトサイエンス.
+_WORD_SEPARATORS = re.compile(r"[\s,;/\-\u00b7\u2010-\u2015\u2212\u30fb]+")
+
+
+@dataclass(frozen=True)
+class SearchWords:
+    words: list[str]
+    left_out: bool  # more distinct words were given than a search reads
+
+
+def search_words(text: str) -> SearchWords:
+    """The words a search looks for: NFKC-normalized (full-width ＡＳＰ７３１７ is ASP7317,
+    half-width ｱｽﾃﾗｽ is アステラス), split at spaces and hyphens, without repeats or words
+    contained in another word (any text containing "cells" contains "cell"), and at most
+    SEARCH_MAX_WORDS of them, in the order given."""
+    words = _WORD_SEPARATORS.split(unicodedata.normalize("NFKC", text.replace("\x00", "")))
+    distinct: dict[str, str] = {}
+    for word in words:
+        if word:
+            distinct.setdefault(word.casefold(), word)
+    kept = [
+        word
+        for folded, word in distinct.items()
+        if not any(folded in other and folded != other for other in distinct)
+    ]
+    return SearchWords(kept[:SEARCH_MAX_WORDS], left_out=len(kept) > SEARCH_MAX_WORDS)
+
+
+class SearchField(forms.CharField):
+    """Text to search for. A null character (which no name contains, and which PostgreSQL
+    cannot compare) is dropped rather than refused."""
+
+    def to_python(self, value):
+        return super().to_python(value).replace("\x00", "")
+
+    def bound_data(self, data, initial):
+        data = super().bound_data(data, initial)
+        return data.replace("\x00", "") if isinstance(data, str) else data
+
+
+class SearchFilter(django_filters.CharFilter):
+    field_class = SearchField
+
+
 @dataclass(frozen=True)
 class FocusChoice:
     area: FocusArea
@@ -57,10 +110,14 @@ class OrganizationFilter(django_filters.FilterSet):
     focus-area check boxes and the labels of the active filters.
     """
 
-    q = django_filters.CharFilter(
+    q = SearchFilter(
         label=_("Search"),
         method="search",
-        help_text=_("Names in English, Korean or Japanese, descriptions and asset names."),
+        max_length=SEARCH_MAX_LENGTH,
+        help_text=_(
+            "Names and other names in English, Korean or Japanese, descriptions, focus areas "
+            "and asset names."
+        ),
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     kind = django_filters.ChoiceFilter(
@@ -117,19 +174,46 @@ class OrganizationFilter(django_filters.FilterSet):
         fields["focus"].choices = [(slug, area.name) for slug, area in self.areas.items()]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Every word must appear in a name (either script), the description or an asset name."""
-        # One "id IN (... UNION ...)" per word: PostgreSQL answers both halves from their trigram
+        """Every word must appear somewhere: a name in any script, another name, a
+        description in any language, the name of a focus area (in any language) or of an asset.
+        """
+        # One "id IN (... UNION ...)" per word: PostgreSQL answers the halves from their trigram
         # indexes (migration 0005) and joins the result, instead of comparing every row's text.
-        for word in value.split():
+        # Focus areas are matched here, on the taxonomy already read, in every language.
+        through = Organization.focus_areas.through
+        for word in search_words(value).words:
             organizations = Organization.objects.filter(
                 Q(name__icontains=word)
                 | Q(native_name__icontains=word)
+                | Q(aliases__icontains=word)
+                | Q(former_name__icontains=word)
                 | Q(description__icontains=word)
+                | Q(description_ko__icontains=word)
+                | Q(description_ja__icontains=word)
             ).order_by()
-            assets = Asset.objects.filter(name__icontains=word).order_by()
-            matches = organizations.values("pk").union(assets.values("organization_id"))
-            queryset = queryset.filter(pk__in=matches)
+            parts = [
+                Asset.objects.filter(name__icontains=word).order_by().values("organization_id")
+            ]
+            if areas := self._areas_named(word):
+                parts.append(through.objects.filter(focusarea__in=areas).values("organization_id"))
+            queryset = queryset.filter(pk__in=organizations.values("pk").union(*parts))
         return queryset
+
+    def _areas_named(self, word: str) -> list[int]:
+        """The focus areas whose English, Korean or Japanese name contains the word.
+
+        Spaces and hyphens inside a name are left out, since Korean spacing varies:
+        "세포치료" finds "줄기세포 치료제" ("cell therapy" in "stem-cell therapy")."""
+        if not hasattr(self, "_area_names"):
+            self._area_names = {
+                area.pk: "\n".join(
+                    _WORD_SEPARATORS.sub("", unicodedata.normalize("NFKC", name)).casefold()
+                    for name in (area.name_en, area.name_ko, area.name_ja)
+                )
+                for area in self.areas.values()
+            }
+        folded = word.casefold()
+        return [pk for pk, names in self._area_names.items() if folded in names]
 
     def filter_focus(self, queryset: QuerySet, name: str, value: list[str]) -> QuerySet:
         """Any of the ticked areas of one kind, and all kinds ticked (OR within, AND across)."""
@@ -173,7 +257,14 @@ class OrganizationFilter(django_filters.FilterSet):
         cleaned = self.form.cleaned_data  # only the valid filters: the others show errors
         active: list[tuple[str, str, str | None]] = []
         if cleaned.get("q"):
-            active.append(("q", _("Search: %(text)s") % {"text": cleaned["q"]}, None))
+            if search_words(cleaned["q"]).left_out:
+                label = _("Search: %(text)s (only the first %(count)d words are searched)") % {
+                    "text": " ".join(search_words(cleaned["q"]).words),
+                    "count": SEARCH_MAX_WORDS,
+                }
+            else:
+                label = _("Search: %(text)s") % {"text": cleaned["q"]}
+            active.append(("q", label, None))
         if cleaned.get("kind"):
             active.append(("kind", Organization.Kind(cleaned["kind"]).label, None))
         if cleaned.get("country"):

@@ -95,6 +95,11 @@ def split(value: str) -> list[str]:
     return [item.strip() for item in value.split(SEPARATOR) if item.strip()]
 
 
+def lines(value: str) -> list[str]:
+    """The items of a cell written one per line (a multi-line cell), without blank lines."""
+    return [item.strip() for item in value.splitlines() if item.strip()]
+
+
 def decode(data: bytes) -> str:
     if len(data) > MAX_BYTES:
         raise ImportRefused(

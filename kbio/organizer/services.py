@@ -140,6 +140,7 @@ _RELATIONS = {"focus_areas": FocusArea, "seeks": PartnershipType, "offers": Part
 def _state(org: Organization) -> tuple:
     return (
         *(str(getattr(org, name)) for name in _SCALARS),
+        tuple(csvfiles.lines(org.aliases)),
         org.founded,
         org.lead_stage,
         tuple(org.preferred_stages),
@@ -233,6 +234,11 @@ class _OrganizationRows:
         for column in _LISTS:
             if row.has(column):
                 setattr(org, column, csvfiles.split(row.get(column)))
+        if row.has("aliases"):
+            aliases = csvfiles.lines(row.get("aliases"))
+            # The admin may have stored other line breaks: only a different list is a change.
+            if aliases != csvfiles.lines(org.aliases):
+                org.aliases = "\n".join(aliases)
         if row.has("sources"):
             sources = csvfiles.split(row.get("sources"))
             if sources != org.source_list:  # the admin may have stored other line breaks

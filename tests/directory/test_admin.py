@@ -180,6 +180,23 @@ def test_search_finds_organizations_by_native_name(staff_client):
     assert b"Astellas" in response.content and b"YiPSCELL" not in response.content
 
 
+def test_other_names_are_edited_in_the_form_and_found_by_the_search(staff_client):
+    OrganizationFactory(name="Astellas Pharma", native_name="アステラス製薬", country="JP")
+    form = staff_client.get(reverse("admin:directory_organization_add"))
+    assert b'name="aliases"' in form.content
+    data = {
+        **organization_form(name="Takeda", slug="takeda", country="JP", aliases="タケダ\n다케다"),
+        **no_rows(*INLINES),
+    }
+    response = staff_client.post(reverse("admin:directory_organization_add"), data)
+    assert response.status_code == 302, response.context["errors"]
+    assert Organization.objects.get(slug="takeda").aliases == "タケダ\n다케다"
+    url = reverse("admin:directory_organization_changelist")
+    response = staff_client.get(url, {"q": "다케다"})
+    assert response.context["cl"].result_count == 1
+    assert b"Takeda" in response.content and b"Astellas" not in response.content
+
+
 def test_staff_adds_an_organization_with_focus_areas_an_asset_and_a_contact(staff_client):
     ipsc = FocusAreaFactory(slug="ipsc-cell-therapy", kind="modality")
     cartilage = FocusAreaFactory(slug="musculoskeletal", kind="therapeutic_area")

@@ -342,3 +342,30 @@ def test_a_database_refusal_is_reported_and_rolls_back(directory, monkeypatch):
         '"slug"'
     ]
     assert snapshot() == before
+
+
+def test_other_names_travel_in_a_multi_line_cell(directory, client):
+    yipscell = directory[0]
+    yipscell.aliases = "イプセル\n입셀 주식회사"
+    yipscell.save()
+    exported = exports.organizations_csv()
+    rows = list(csv.DictReader(io.StringIO(exported[1:])))
+    assert list(rows[0])[:5] == ["slug", "name", "native_name", "former_name", "aliases"]
+    assert rows[2]["aliases"] == "イプセル\n입셀 주식회사"
+    assert rows[0]["aliases"] == ""
+    again = organizations_import(data=exported.encode("utf-8"))
+    assert (again.updated, again.unchanged) == (0, 3)
+
+    header = "slug,name,kind,country,aliases"
+    data = csv_bytes(header, 'yipscell,YiPSCELL,venture,KR,"イプセル\r\n\r\n  YiPS \r\nYPC"')
+    assert organizations_import(data=data).updated == 1
+    assert Organization.objects.get(slug="yipscell").aliases == "イプセル\nYiPS\nYPC"
+    # The same names with other line breaks change nothing.
+    data = csv_bytes(header, 'yipscell,YiPSCELL,venture,KR,"イプセル\nYiPS\nYPC\n"')
+    assert organizations_import(data=data).unchanged == 1
+    # The directory's search finds the organization by a name from the file.
+    response = client.get(reverse("directory:organization_list"), {"q": "ＹＰＣ"})
+    assert "YiPSCELL" in response.text
+    # An empty cell clears the names.
+    assert organizations_import(data=csv_bytes(header, "yipscell,YiPSCELL,venture,KR,")).updated
+    assert Organization.objects.get(slug="yipscell").aliases == ""
