@@ -15,13 +15,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from kbio.directory.completeness import completeness_hints
 from kbio.directory.models import Contact
 from kbio.events.models import Event, EventStatus, Meeting, MeetingRequest, Participation
 from kbio.matching.index import current_index
 from kbio.matching.models import MatchingProfile
+from kbio.matching.pairs import fits_for
+from kbio.matching.shortlist import shortlisted
 from kbio.matching.suggestions import Suggestion, explain, ranked
 
 SUGGESTIONS = 5
+SHORTLIST = 10
 # Sorting the requests that wait for an answer: a GET parameter, newest first by default.
 SORTS = {
     "date": _("Newest first"),
@@ -65,22 +69,6 @@ class Matching:
         return cls(current_index(), MatchingProfile.objects.weights())
 
 
-def _fits(organization, partner_keys, matching: Matching) -> dict[int, Suggestion]:
-    """The matching's score and reasons for the organization and each partner (one rule: the
-    matches page's)."""
-    index, weights = matching.index, matching.weights
-    viewer = index.by_slug.get(organization.slug)
-    if viewer is None:
-        return {}
-    by_key = {org.key: org for org in index.by_slug.values()}
-    found = {}
-    for key in set(partner_keys):
-        partner = by_key.get(key)
-        if partner is not None and partner.key != viewer.key:
-            found[key] = explain(index, viewer, partner, weights)
-    return found
-
-
 def best_suggestions(
     organization, matching: Matching, limit: int = SUGGESTIONS
 ) -> list[Suggestion]:
@@ -94,7 +82,7 @@ def best_suggestions(
     ]
 
 
-def waiting_for_answer(organization, matching: Matching, sort: str = "date") -> list[Waiting]:
+def waiting_for_answer(organization, sort: str = "date") -> list[Waiting]:
     """Pending requests to the organization at events that still take answers."""
     requests = list(
         MeetingRequest.objects.for_lists()
@@ -106,7 +94,7 @@ def waiting_for_answer(organization, matching: Matching, sort: str = "date") -> 
         )
         .select_related("event")
     )
-    fits = _fits(organization, [r.requester.organization_id for r in requests], matching)
+    fits = fits_for(organization.pk, [r.requester.organization_id for r in requests])
     rows = [Waiting(r, fits.get(r.requester.organization_id)) for r in requests]
     if sort == "fit":
         rows.sort(key=lambda w: (-(w.fit.score if w.fit else -1), -w.request.created.timestamp()))
@@ -238,7 +226,7 @@ def start_context(contact: Contact, sort: str) -> dict:
     if sort not in SORTS:
         sort = "date"
     matching = Matching.current()
-    waiting = waiting_for_answer(organization, matching, sort)
+    waiting = waiting_for_answer(organization, sort)
     context = {
         "contact": contact,
         "organization": organization,
@@ -249,23 +237,13 @@ def start_context(contact: Contact, sort: str) -> dict:
         "sent": sent_requests(organization),
         "meetings": upcoming_meetings(organization),
         "suggestions": best_suggestions(organization, matching),
-        "hints": _hints(organization),
-        "shortlist": _shortlist(organization),
+        "hints": [
+            (hint.text, hint.url(organization.slug))
+            for hint in completeness_hints(organization, matching.index)[:3]
+        ],
+        "shortlist": shortlisted(organization, limit=SHORTLIST),
+        "edit_url": reverse("directory:edit_profile", args=[organization.slug])
+        if contact.can_edit
+        else None,
     }
     return context
-
-
-def _hints(organization):
-    try:
-        from kbio.directory.completeness import completeness_hints
-    except ImportError:
-        return []
-    return completeness_hints(organization)[:3]
-
-
-def _shortlist(organization):
-    try:
-        from kbio.matching.shortlist import shortlisted
-    except ImportError:
-        return []
-    return shortlisted(organization)
