@@ -177,9 +177,10 @@ class OrganizationFilter(django_filters.FilterSet):
         """Every word must appear somewhere: a name in any script, another name, a
         description in any language, the name of a focus area (in any language) or of an asset.
         """
-        # One "id IN (... UNION ...)" per word: PostgreSQL answers the halves from their trigram
-        # indexes (migration 0005) and joins the result, instead of comparing every row's text.
-        # Focus areas are matched here, on the taxonomy already read, in every language.
+        # One "id IN (... UNION ...)" per word, at most SEARCH_MAX_WORDS of them. PostgreSQL
+        # answers the asset half from its trigram index (migration 0005); the organization half
+        # reads the table, since the other names and the Korean and Japanese descriptions have
+        # no trigram index. Focus areas are matched here, on the taxonomy already read.
         through = Organization.focus_areas.through
         for word in search_words(value).words:
             organizations = Organization.objects.filter(
