@@ -637,6 +637,14 @@ class Contact(models.Model):
         return self.role == MemberRole.OWNER
 
     @property
+    def is_last_owner(self) -> bool:
+        """The organization's only owner: nobody may remove or demote them (one query)."""
+        if self.role != MemberRole.OWNER:
+            return False
+        owners = Contact.objects.filter(organization_id=self.organization_id, role=MemberRole.OWNER)
+        return not owners.exclude(pk=self.pk).exists()
+
+    @property
     def email_language(self) -> str:
         """The language to write to this person in: their own choice, else their organization's."""
         if self.language:

@@ -1,5 +1,7 @@
 from django.urls import path
 
+from kbio.directory.history import organization_history_page
+
 from . import views
 
 app_name = "organizer"
@@ -10,6 +12,11 @@ urlpatterns = [
     path("organizations.csv", views.organizations_export, name="organizations_export"),
     path("organizations/import/", views.organizations_import, name="organizations_import"),
     path("criteria.csv", views.criteria_export, name="criteria_export"),
+    path(
+        "organizations/<slug:slug>/history/",
+        organization_history_page,
+        name="organization_history",
+    ),
     path("criteria/import/", views.criteria_import, name="criteria_import"),
     path("events/<slug:slug>/", views.event_dashboard, name="dashboard"),
     path("events/<slug:slug>/window/<str:action>/", views.window, name="window"),
