@@ -3,6 +3,10 @@
 The engine returns codes and parameters (slugs, stage codes, asset names, dates); this module
 owns every word. Each code maps to one whole sentence, so translators can reorder it freely,
 and names are filled in the active language.
+
+Two perspectives: the sentences speak to the organization the suggestions are for ("You look
+for..., their asset fits") when one of its members reads, and about it by name ("Astellas
+looks for...") to anyone else; the *_ABOUT tables hold the second, under the same codes.
 """
 
 from __future__ import annotations
@@ -312,6 +316,228 @@ BLOCKED = {
     **FLAGS,
 }
 
+# --- The same sentences about the organization, for a reader who is not one of its members.
+# Keyed by the same codes and variants; %(name)s is the organization whose page it is ("you" in
+# the tables above). A code whose sentence does not address the reader has no entry here: the
+# sentence above serves both readers.
+
+REASONS_ABOUT = {
+    "they_seek_your_asset": gettext_lazy(
+        "They look for %(interest)s: %(name)s's asset %(asset)s (%(item)s) fits"
+    ),
+    "they_seek_your_work": gettext_lazy(
+        "They look for %(interest)s: %(name)s's work on %(item)s fits"
+    ),
+    "they_focus_on_your_asset": gettext_lazy(
+        "%(name)s's asset %(asset)s (%(item)s) is within their focus on %(interest)s"
+    ),
+    "they_focus_on_your_work": gettext_lazy(
+        "%(name)s's work on %(item)s is within their focus on %(interest)s"
+    ),
+    "you_seek_their_asset": gettext_lazy(
+        "%(name)s looks for %(interest)s: their asset %(asset)s (%(item)s) fits"
+    ),
+    "you_seek_their_work": gettext_lazy(
+        "%(name)s looks for %(interest)s: their work on %(item)s fits"
+    ),
+    "you_focus_on_their_asset": gettext_lazy(
+        "Their asset %(asset)s (%(item)s) is within %(name)s's focus on %(interest)s"
+    ),
+    "you_focus_on_their_work": gettext_lazy(
+        "Their work on %(item)s is within %(name)s's focus on %(interest)s"
+    ),
+    ("theirs_window_fits", "asset"): gettext_lazy(
+        "Their stage window (%(window)s) covers %(name)s's asset %(asset)s (%(stage)s)"
+    ),
+    ("theirs_window_fits", "no asset"): gettext_lazy(
+        "Their stage window (%(window)s) covers %(name)s's lead stage (%(stage)s)"
+    ),
+    ("theirs_window_near", "asset"): gettext_lazy(
+        "%(name)s's asset %(asset)s (%(stage)s) is close to their stage window (%(window)s)"
+    ),
+    ("theirs_window_near", "no asset"): gettext_lazy(
+        "%(name)s's lead stage (%(stage)s) is close to their stage window (%(window)s)"
+    ),
+    ("yours_window_fits", "asset"): gettext_lazy(
+        "Their asset %(asset)s (%(stage)s) is in %(name)s's stage window (%(window)s)"
+    ),
+    ("yours_window_fits", "no asset"): gettext_lazy(
+        "Their lead stage (%(stage)s) is in %(name)s's stage window (%(window)s)"
+    ),
+    ("yours_window_near", "asset"): gettext_lazy(
+        "Their asset %(asset)s (%(stage)s) is close to %(name)s's stage window (%(window)s)"
+    ),
+    ("yours_window_near", "no asset"): gettext_lazy(
+        "Their lead stage (%(stage)s) is close to %(name)s's stage window (%(window)s)"
+    ),
+    "they_take_deal": gettext_lazy("They want the deal %(name)s offers: %(deals)s"),
+    "you_take_deal": gettext_lazy("%(name)s wants the deal they offer: %(deals)s"),
+    "you_invest_in_sector": gettext_lazy("%(name)s's investment mandate covers %(sectors)s"),
+    "they_invest_in_science": gettext_lazy("They invest in %(science)s, which %(name)s works on"),
+    "you_invest_in_science": gettext_lazy("%(name)s invests in %(science)s, which they work on"),
+    "they_fund_sectors": gettext_lazy(
+        "Their fund-of-funds mandate shares a sector with %(name)s's fund"
+    ),
+    "you_fund_sectors": gettext_lazy(
+        "%(name)s's fund-of-funds mandate shares a sector with their fund"
+    ),
+    "they_fund_country": gettext_lazy("Their fund of funds backs funds for %(name)s's country"),
+    "you_fund_country": gettext_lazy("%(name)s's fund of funds backs funds for their country"),
+    ("they_offer_what_you_need", "asset"): gettext_lazy(
+        "They offer what %(name)s's asset %(asset)s (%(stage)s) needs next: %(services)s"
+    ),
+    ("they_offer_what_you_need", "no asset"): gettext_lazy(
+        "They offer what %(name)s's %(stage)s programme needs next: %(services)s"
+    ),
+    ("you_offer_what_they_need", "asset"): gettext_lazy(
+        "%(name)s offers what their asset %(asset)s (%(stage)s) needs next: %(services)s"
+    ),
+    ("you_offer_what_they_need", "no asset"): gettext_lazy(
+        "%(name)s offers what their %(stage)s programme needs next: %(services)s"
+    ),
+    ("they_offer_what_you_need", "portfolio"): gettext_lazy(
+        "For %(name)s's work on %(portfolio)s they offer: %(services)s"
+    ),
+    ("you_offer_what_they_need", "portfolio"): gettext_lazy(
+        "For their work on %(portfolio)s %(name)s offers: %(services)s"
+    ),
+    "they_offer_support": gettext_lazy("They offer the support %(name)s seeks: %(deals)s"),
+    "you_offer_support": gettext_lazy("%(name)s offers the support they seek: %(deals)s"),
+}
+
+MISSING_ABOUT = {
+    ("theirs_window_misses", "asset"): gettext_lazy(
+        "They look at %(window)s; %(name)s's asset %(asset)s is at the %(stage)s stage"
+    ),
+    ("theirs_window_misses", "no asset"): gettext_lazy(
+        "They look at %(window)s; %(name)s's lead stage is %(stage)s"
+    ),
+    ("yours_window_misses", "asset"): gettext_lazy(
+        "%(name)s looks at %(window)s; their asset %(asset)s is at the %(stage)s stage"
+    ),
+    ("yours_window_misses", "no asset"): gettext_lazy(
+        "%(name)s looks at %(window)s; their lead stage is %(stage)s"
+    ),
+    ("they_want_other_deal", "asset"): gettext_lazy(
+        "They look for %(wanted)s; %(name)s's asset %(asset)s is offered for %(offered)s"
+    ),
+    ("they_want_other_deal", "no asset"): gettext_lazy(
+        "They look for %(wanted)s; %(name)s offers %(offered)s"
+    ),
+    ("you_want_other_deal", "asset"): gettext_lazy(
+        "%(name)s looks for %(wanted)s; their asset %(asset)s is offered for %(offered)s"
+    ),
+    ("you_want_other_deal", "no asset"): gettext_lazy(
+        "%(name)s looks for %(wanted)s; they offer %(offered)s"
+    ),
+    "they_invest_elsewhere": gettext_lazy("Their investment focus is not %(name)s's science"),
+    "you_invest_elsewhere": gettext_lazy("%(name)s's investment focus is not their science"),
+    ("they_lack_what_you_need", "asset"): gettext_lazy(
+        "They do not offer what %(name)s's asset %(asset)s (%(stage)s) needs next: %(services)s"
+    ),
+    ("they_lack_what_you_need", "no asset"): gettext_lazy(
+        "They do not offer what %(name)s's %(stage)s programme needs next: %(services)s"
+    ),
+    ("you_lack_what_they_need", "asset"): gettext_lazy(
+        "%(name)s does not offer what their asset %(asset)s (%(stage)s) needs next: %(services)s"
+    ),
+    ("you_lack_what_they_need", "no asset"): gettext_lazy(
+        "%(name)s does not offer what their %(stage)s programme needs next: %(services)s"
+    ),
+    ("they_lack_what_you_need", "portfolio"): gettext_lazy(
+        "%(name)s's work on %(portfolio)s is beyond their capabilities"
+    ),
+    ("you_lack_what_they_need", "portfolio"): gettext_lazy(
+        "Their work on %(portfolio)s is beyond %(name)s's capabilities"
+    ),
+    "you_not_asking_services": gettext_lazy(
+        "%(name)s does not say it is looking for service providers"
+    ),
+    "off_your_intents": gettext_lazy("%(name)s came for %(intents)s; they would be %(role)s"),
+    "off_their_intents": gettext_lazy("They came for %(intents)s; %(name)s would be %(role)s"),
+    "lowered_by_your_feedback": gettext_lazy(
+        "Ranked lower: %(name)s turned down %(partners)s as outside its focus"
+    ),
+    "lowered_by_their_feedback": gettext_lazy(
+        "Ranked lower: they turned down a partner like %(name)s as outside their focus"
+    ),
+    "they_lack_support_you_seek": gettext_lazy(
+        "Support %(name)s seeks that they do not offer: %(deals)s"
+    ),
+    "you_lack_support_they_seek": gettext_lazy(
+        "Support they seek that %(name)s does not offer: %(deals)s"
+    ),
+    ("you_not_looking_abroad", "asset"): gettext_lazy(
+        "They could do what %(name)s's asset %(asset)s (%(stage)s) needs next (%(services)s), "
+        "but %(name)s does not say it looks to their country"
+    ),
+    ("you_not_looking_abroad", "no asset"): gettext_lazy(
+        "They could do what %(name)s's %(stage)s programme needs next (%(services)s), but "
+        "%(name)s does not say it looks to their country"
+    ),
+    ("they_not_looking_abroad", "asset"): gettext_lazy(
+        "%(name)s could do what their asset %(asset)s (%(stage)s) needs next (%(services)s), "
+        "but they do not say they look to %(name)s's country"
+    ),
+    ("they_not_looking_abroad", "no asset"): gettext_lazy(
+        "%(name)s could do what their %(stage)s programme needs next (%(services)s), but they "
+        "do not say they look to %(name)s's country"
+    ),
+    "support_counts_less": gettext_lazy(
+        "Support counts for less than a partner for %(name)s's science or a service it needs"
+    ),
+}
+
+UNKNOWN_ABOUT = {
+    "yours_window_unknown": gettext_lazy("%(name)s states no stage window"),
+    "your_interest_implied": gettext_lazy(
+        "%(name)s has not stated what it looks for: read from its focus areas"
+    ),
+    "your_interest_modalities_unknown": gettext_lazy(
+        "%(name)s names no modality for what it looks for"
+    ),
+    "your_interest_areas_unknown": gettext_lazy(
+        "%(name)s names no therapeutic area for what it looks for"
+    ),
+    "your_deals_unknown": gettext_lazy("%(name)s has not said which deals it does"),
+    "your_sectors_unknown": gettext_lazy("%(name)s's investment sectors are not stated"),
+    "your_coverage_unknown": gettext_lazy(
+        "%(name)s lists %(services)s but not for which modalities"
+    ),
+}
+
+FLAGS_ABOUT = {
+    "they_compete": gettext_lazy(
+        "Competing platform: they own a platform of the same class (%(platform)s) as "
+        "%(name)s's %(asset)s"
+    ),
+    "you_compete": gettext_lazy(
+        "Competing platform: %(name)s owns a platform of the same class (%(platform)s) as "
+        "their %(asset)s"
+    ),
+    "you_left": gettext_lazy("%(name)s stopped work on %(subject)s (%(since)s)"),
+}
+
+BLOCKED_ABOUT = {
+    "you_not_interested": gettext_lazy("%(name)s marked them not interested"),
+    "they_not_interested": gettext_lazy("They marked %(name)s not interested"),
+    "funds_not_companies_yours": gettext_lazy("%(name)s invests in funds, not in companies"),
+    "sector_outside_mandate_theirs": gettext_lazy(
+        "They invest in %(sectors)s, which leaves %(name)s out"
+    ),
+    "sector_outside_mandate_yours": gettext_lazy(
+        "%(name)s invests in %(sectors)s, which leaves them out"
+    ),
+    "country_outside_mandate_yours": gettext_lazy("%(name)s invests only in %(countries)s"),
+    "they_left_all": gettext_lazy(
+        "They stopped work on %(subjects)s (%(since)s), which is all %(name)s offers"
+    ),
+    "you_left_all": gettext_lazy(
+        "%(name)s stopped work on %(subjects)s (%(since)s), which is all they offer"
+    ),
+    **FLAGS_ABOUT,
+}
+
 
 # Sentence templates already translated, by (language, table, variant): translating a lazy
 # string goes through Django's translation machinery on every use.
@@ -392,11 +618,22 @@ def window_text(first: str, last: str) -> str:
 
 class Renderer:
     """Turns the lines of one explanation into sentences, with names from the index in the
-    active language."""
+    active language.
 
-    def __init__(self, index: MatchIndex, via_asset: tuple[str, str] | None = None):
+    The sentences speak to the organization the suggestions are for ("your asset") unless
+    `third_person` names it: then they speak about it by that name ("Pinotbio's asset"), for
+    a reader who is not one of its members."""
+
+    def __init__(
+        self,
+        index: MatchIndex,
+        via_asset: tuple[str, str] | None = None,
+        *,
+        third_person: str | None = None,
+    ):
         self.index = index
         self.via_asset = via_asset
+        self.third_person = third_person
         self.language = (get_language() or "en")[:2]
 
     def area(self, slug: str) -> str:
@@ -456,7 +693,11 @@ class Renderer:
         if "role" in p:
             values["role"] = str(ROLE_IN_SENTENCE.get(p["role"], p["role"]))
         if "assets" in p:
-            values["assets"] = listing([str(a) for a in p["assets"]]) or _("your platform")
+            values["assets"] = listing([str(a) for a in p["assets"]]) or (
+                _("%(name)s's platform") % {"name": self.third_person}
+                if self.third_person
+                else _("your platform")
+            )
         if "partners" in p:
             values["partners"] = join(
                 [self.index.info[k].name for k in p["partners"] if k in self.index.info]
@@ -475,6 +716,8 @@ class Renderer:
             values["portfolio"] = self.areas(p["portfolio"])
         if "platform" in p:
             values["platform"] = str(p["platform"]).replace("-", " ")
+        if self.third_person:
+            values["name"] = self.third_person
         if "countries" in p:
             values["countries"] = join([str(countries.name(c) or c) for c in p["countries"]])
         if "wanted" in p and "free" in p:
@@ -494,7 +737,9 @@ class Renderer:
             return line.code, "portfolio"
         return line.code, "asset" if line.params.get("asset") else "no asset"
 
-    def _render(self, table, line: Line) -> str:
+    def _render(self, table, about, line: Line) -> str:
+        if self.third_person and self._variant(line, about) in about:
+            table = about
         variant = self._variant(line, table)
         key = (self.language, id(table), variant)
         template = _TRANSLATED.get(key)
@@ -506,19 +751,19 @@ class Renderer:
         return template % self._values(line.params)
 
     def reason(self, line: Line) -> str:
-        return self._render(REASONS, line)
+        return self._render(REASONS, REASONS_ABOUT, line)
 
     def missing(self, line: Line) -> str:
-        return self._render(MISSING, line)
+        return self._render(MISSING, MISSING_ABOUT, line)
 
     def unknown(self, line: Line) -> str:
-        return self._render(UNKNOWN, line)
+        return self._render(UNKNOWN, UNKNOWN_ABOUT, line)
 
     def flag(self, line: Line) -> str:
-        return self._render(FLAGS, line)
+        return self._render(FLAGS, FLAGS_ABOUT, line)
 
     def blocked(self, line: Line) -> str:
-        return self._render(BLOCKED, line)
+        return self._render(BLOCKED, BLOCKED_ABOUT, line)
 
 
 def rounded_points(points: Sequence[float], total: int) -> list[int]:

@@ -48,10 +48,13 @@ def explain(
     *,
     item: int | None = None,
     roles=None,
+    third_person: str | None = None,
 ) -> Suggestion:
+    """The suggestion in words: to the viewer ("your asset"), or about it by the name
+    `third_person` for a reader who is not one of its members."""
     engine = index.engine
     found = engine.explain(index.row(viewer), index.row(candidate), weights, item, roles)
-    renderer = Renderer(index, found.via)
+    renderer = Renderer(index, found.via, third_person=third_person)
     score = round(found.score)
     points = rounded_points([line.points for line in found.reasons], score)
     reasons = [
@@ -131,12 +134,19 @@ def already_related(index: MatchIndex, viewer: e.Org) -> list[Related]:
 
 
 def left_out(
-    index: MatchIndex, viewer: e.Org, weights: e.Weights, *, limit: int = 5
+    index: MatchIndex,
+    viewer: e.Org,
+    weights: e.Weights,
+    *,
+    limit: int = 5,
+    third_person: str | None = None,
 ) -> list[Suggestion]:
     """Organizations a stated fact rules out as partners (an exit from the modality, a fund
     that invests only in funds, a competing platform...), with the fact; at most `limit`."""
     rows = index.engine.ruled_out(index.row(viewer), weights, limit)
-    return [explain(index, viewer, index.orgs[row], weights) for row in rows]
+    return [
+        explain(index, viewer, index.orgs[row], weights, third_person=third_person) for row in rows
+    ]
 
 
 def not_interested(index: MatchIndex, viewer: e.Org) -> list[OrgInfo]:
@@ -166,6 +176,7 @@ def asset_partners(
     *,
     candidates: np.ndarray | None = None,
     limit: int = 5,
+    third_person: str | None = None,
 ) -> list[AssetPartners]:
     """For each open asset of the viewer, the partners that would take it on, with their two
     strongest reasons."""
@@ -179,7 +190,7 @@ def asset_partners(
         for candidate, _score in ranked(
             index, viewer, weights, candidates=candidates, limit=limit, item=item
         ):
-            row = explain(index, viewer, candidate, weights, item=item)
+            row = explain(index, viewer, candidate, weights, item=item, third_person=third_person)
             partners.append(
                 AssetPartner(row.org, row.score, [line.text for line in row.reasons][:2])
             )

@@ -8,7 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from kbio.accounts.access import delegate_of, organization_of, own_organization_or_404
+from kbio.accounts.access import delegate_of, is_own, organization_of, own_organization_or_404
 from kbio.directory.models import Organization
 from kbio.events.openings import request_openings
 
@@ -38,17 +38,9 @@ def _profile_url(slug: str) -> str | None:
         return None
 
 
-def _own(request: HttpRequest, organization_key: int) -> bool:
-    """Is the logged-in user a delegate of this organization?"""
-    if not request.user.is_authenticated:
-        return False
-    mine = organization_of(request)
-    return mine is not None and mine.pk == organization_key
-
-
 def _openings(request: HttpRequest, page_organization: int, partner_ids: list[int]):
     """Request buttons, only when participants look at their own organization's suggestions."""
-    if not _own(request, page_organization):
+    if not is_own(request, page_organization):
         return {}
     return request_openings(organization_of(request), partner_ids)
 
@@ -64,7 +56,9 @@ def organization_matches(request: HttpRequest, slug: str) -> HttpResponse:
     viewer = index.by_slug.get(slug)
     if viewer is None:
         raise Http404("No active organization with this slug.")
-    own = _own(request, viewer.key)
+    own = is_own(request, viewer.key)
+    # "You" only to the organization's own members; anyone else reads about it by name.
+    third_person = None if own else index.info[viewer.key].name
     form = MatchFilterForm(request.GET or None, index=index)
     context = {
         "organization": index.info[viewer.key],
@@ -89,35 +83,45 @@ def organization_matches(request: HttpRequest, slug: str) -> HttpResponse:
         index, viewer, weights, candidates=candidates, minimum=filters.get("min_score"), roles=roles
     )
     page = Paginator(suggestions, PER_PAGE).get_page(request.GET.get("page"))
-    rows = [explain(index, viewer, candidate, weights, roles=roles) for candidate, _ in page]
+    rows = [
+        explain(index, viewer, candidate, weights, roles=roles, third_person=third_person)
+        for candidate, _ in page
+    ]
     openings = _openings(request, viewer.key, [row.org.key for row in rows])
     filtered = any(filters.get(name) not in (None, "") for name in form.fields)
     context.update(
         page=page,
         rows=[(row, _profile_url(row.org.slug), openings.get(row.org.key, [])) for row in rows],
-        intents=[] if filtered else _by_intent(index, viewer, weights),
+        intents=[] if filtered else _by_intent(index, viewer, weights, third_person),
         related=already_related(index, viewer),
-        left_out=left_out(index, viewer, weights) if not filtered else [],
+        left_out=left_out(index, viewer, weights, third_person=third_person)
+        if not filtered
+        else [],
         marked=found.not_interested(index, viewer) if own else [],
         # Shortlist and "not interested" buttons: the organization's owners and editors.
         can_edit=own and delegate_of(request).can_edit,
         states=partner_states(organization_of(request), [row.org.key for row in rows])
         if own
         else {},
-        asset_sections=asset_partners(index, viewer, weights, candidates=candidates),
+        asset_sections=asset_partners(
+            index, viewer, weights, candidates=candidates, third_person=third_person
+        ),
         filtered=filtered,
     )
     return render(request, "matching/organization_matches.html", context)
 
 
-def _by_intent(index, viewer, weights) -> list[dict]:
+def _by_intent(index, viewer, weights, third_person: str | None) -> list[dict]:
     """For each thing the viewer came for, its best partners in the roles that serve it."""
     from kbio.directory.models import Intent
 
     groups = []
     for intent, roles in index.engine.role_groups(index.row(viewer)):
         found = ranked_suggestions(index, viewer, weights, roles=roles, limit=PER_INTENT)
-        rows = [explain(index, viewer, candidate, weights, roles=roles) for candidate, _ in found]
+        rows = [
+            explain(index, viewer, candidate, weights, roles=roles, third_person=third_person)
+            for candidate, _ in found
+        ]
         groups.append(
             {
                 "intent": Intent(intent).label,
