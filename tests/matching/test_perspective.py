@@ -123,3 +123,19 @@ def test_every_score_on_the_page_says_it_is_out_of_100(client, directory):
     assert circles
     assert all('<span class="score-of">/100</span>' in c for c in circles)
     assert 'visually-hidden"> / 100' not in page
+
+
+def test_the_shortlists_scores_say_they_are_out_of_100(client, directory):
+    from django.urls import reverse
+
+    from kbio.matching.services import shortlist_add
+
+    member_of(client, "pinotbio")
+    shortlist_add(
+        organization=Organization.objects.get(slug="pinotbio"),
+        partner=Organization.objects.get(slug="takeda"),
+    )
+    page = client.get(reverse("matching:shortlist", args=["pinotbio"])).content.decode()
+    circles = re.findall(r'<div class="suggestion-score"[^>]*>(.*?)</div>', page, re.S)
+    assert circles
+    assert all('<span class="score-of">/100</span>' in c for c in circles)
