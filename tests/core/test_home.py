@@ -105,7 +105,7 @@ class TestEvents:
         text = " ".join(re.sub(r"<[^>]+>", " ", section.group(0)).split())
         assert text == (
             "Partnering events K-Bio Venture Partnering Conference Shonan iPark, Fujisawa "
-            "18 Jan 2030 – 19 Jan 2030 Open for requests"
+            "18 Jan 2030 – 19 Jan 2030 Open for requests New here? Apply to take part"
         )
         assert '<a class="home-event__name" href="/events/kbio-2030/">' in response.text
 

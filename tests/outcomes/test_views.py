@@ -1,5 +1,6 @@
 """The outcome page: the pair and the organizer record; everyone else gets a 404."""
 
+import re
 from datetime import date
 
 import pytest
@@ -48,7 +49,7 @@ def test_a_side_records_and_both_see_the_history(alice, bob, held):
     seen_by_bob = bob.client.get(url(held)).content.decode()
     assert "PoC at the park" in seen_by_bob
     assert "Verification (proof of concept)" in seen_by_bob
-    assert "<td>Alice Org</td>" in seen_by_bob  # who recorded it
+    assert re.search(r"<td[^>]*>Alice Org</td>", seen_by_bob)  # who recorded it
 
 
 def test_organizer_records_for_the_pair(staff, held):
@@ -56,7 +57,7 @@ def test_organizer_records_for_the_pair(staff, held):
     assert post(staff, held, stage="joint_rnd").status_code == 302
     outcome = Outcome.objects.get()
     assert outcome.side is None and outcome.recorded_by == staff.user
-    assert "<td>Organizer</td>" in staff.get(url(held)).content.decode()
+    assert re.search(r"<td[^>]*>Organizer</td>", staff.get(url(held)).content.decode())
 
 
 def test_bad_input_rerenders_with_errors(alice, held):
