@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.db.models import Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
@@ -92,7 +93,10 @@ def _m2m(model: type[Model], records) -> dict[str, dict[int, frozenset[int]]]:
 class _Names:
     """Display names for ids and codes, loaded once per page."""
 
-    def __init__(self, organizations: set[int]):
+    def __init__(self, organizations: set[int], users: set[int]):
+        self.users = dict(
+            get_user_model().objects.filter(pk__in=users).values_list("pk", "username")
+        )
         self.areas = {a.pk: a.name for a in FocusArea.objects.all()}
         self.deals = {t.pk: t.name for t in PartnershipType.objects.all()}
         self.organizations = dict(
@@ -109,6 +113,8 @@ class _Names:
             return self._many(value, self.deals)
         if target is Organization:
             return self.organizations.get(value, f"#{value}")
+        if target is get_user_model():
+            return self.users.get(value, f"#{value}")
         if isinstance(model_field, ChoiceListField) and model_field.item_choices:
             labels = dict(model_field.item_choices.choices)
             return ", ".join(str(labels.get(v, v)) for v in value)
@@ -158,11 +164,13 @@ def organization_history(organization: Organization) -> list[Entry]:
     models = [Organization, Asset, Contact, Interest, Exclusion, InvestorMandate]
     models += [ServiceCapability, Relationship]
     loaded = [(model, _records(model, organization)) for model in models]
-    partners = {organization.pk}
+    partners, logins = {organization.pk}, set()
     for model, records in loaded:
         if model is Relationship:
             partners |= {r.partner_id for r in records} | {r.organization_id for r in records}
-    names = _Names(partners)
+        if model is Contact:
+            logins |= {r.user_id for r in records if r.user_id}
+    names = _Names(partners, logins)
     entries: list[Entry] = []
     for model, records in loaded:
         m2m = _m2m(model, records)

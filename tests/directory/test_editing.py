@@ -643,6 +643,8 @@ class TestHistoryPage:
         interest = next(e for e in entries if "added partnering interest" in e)
         assert "MSC and adult stem-cell therapy" in interest
         assert "<strong>yip-editor</strong>" in interest
+        login = next(e for e in entries if "added contact" in e and "yip-owner@x.org" in e)
+        assert re.search(r"<dt>Login</dt> <dd>.*yip-owner", login)
 
     def test_the_admin_change_page_links_to_it(self, client, directory):
         client.force_login(UserFactory(username="organizer", is_staff=True, is_superuser=True))
@@ -660,8 +662,8 @@ class TestHistoryPage:
             client.post(url("asset_add", "yipscell"), asset_data(directory, name=f"A-{n}"))
         client.force_login(UserFactory(username="organizer", is_staff=True))
         # session, user, organization; eight record kinds and their eight tracked lists;
-        # focus areas, deal types and the organizations named
-        with django_assert_num_queries(19):
+        # logins, focus areas, deal types and the organizations named
+        with django_assert_num_queries(20):
             response = client.get(self.page())
         assert " ".join(response.text.split()).count("changed organization") == edits
 
