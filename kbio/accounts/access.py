@@ -7,6 +7,8 @@ fetched through `get_for_organization_or_404`, which narrows the query with the 
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.db.models import Model, QuerySet
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
@@ -58,3 +60,40 @@ def is_own(request: HttpRequest, organization_pk: int) -> bool:
     """Is the login a member of this organization? Pages say "you" only when it is."""
     contact = delegate_of(request)
     return contact is not None and contact.organization_id == organization_pk
+
+
+def can_write(request: HttpRequest) -> bool:
+    """May the login change things for its organization (owner or editor, not viewer)?"""
+    contact = delegate_of(request)
+    return contact is not None and contact.can_edit
+
+
+def _is_viewer(request: HttpRequest) -> bool:
+    # Logins without an organization (organizers) are left to the view's own checks.
+    contact = delegate_of(request)
+    return contact is not None and not contact.can_edit
+
+
+def posts_need_editor(view):
+    """A participant view whose POST changes the organization's data: a viewer's POST is a
+    404, like an outsider's. GETs answer as the view decides."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if request.method == "POST" and _is_viewer(request):
+            raise Http404("This member's role does not allow changes.")
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def editor_required(view):
+    """A page that exists only to change something (a decline form): viewers get a 404."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args, **kwargs):
+        if _is_viewer(request):
+            raise Http404("This member's role does not allow changes.")
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -18,7 +18,13 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kbio.accounts.access import delegate_of, get_for_organization_or_404, organization_of
+from kbio.accounts.access import (
+    delegate_of,
+    editor_required,
+    get_for_organization_or_404,
+    organization_of,
+    posts_need_editor,
+)
 from kbio.directory.models import Asset
 
 from . import calendar, services
@@ -179,6 +185,7 @@ def participants(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@posts_need_editor
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     organization = organization_of(request)
@@ -204,6 +211,7 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @login_required
+@posts_need_editor
 def availability(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     mine = _registered_or_404(request, event)
@@ -246,6 +254,7 @@ def _preselected_asset(request: HttpRequest, mine: Participation, recipient: Par
 
 
 @login_required
+@editor_required
 def request_create(request: HttpRequest, slug: str, org_slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     recipient = get_object_or_404(
@@ -432,6 +441,7 @@ def _incoming_or_404(request: HttpRequest, event: Event, pk: int) -> MeetingRequ
 
 @login_required
 @require_POST
+@posts_need_editor
 def request_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event_or_404(slug)
     meeting_request = _incoming_or_404(request, event, pk)
@@ -449,6 +459,7 @@ def request_accept(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 
 @login_required
+@editor_required
 def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event_or_404(slug)
     meeting_request = _incoming_or_404(request, event, pk)
@@ -488,6 +499,7 @@ def request_decline(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+@posts_need_editor
 def request_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = _event_or_404(slug)
     organization = organization_of(request)

@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kbio.accounts.access import get_for_organization_or_404, organization_of
+from kbio.accounts.access import get_for_organization_or_404, organization_of, posts_need_editor
 from kbio.events.models import Event, MeetingRequest, RequestStatus
 
 from . import services
@@ -50,6 +50,7 @@ def _meeting_for(request: HttpRequest, event: Event, pk: int):
 
 
 @login_required
+@posts_need_editor
 def record(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
     meeting_request, mine = _meeting_for(request, event, pk)

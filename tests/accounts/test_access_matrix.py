@@ -278,3 +278,43 @@ def test_participant_pages_never_show_another_pairs_request(charlie, ab_request)
         assert response.status_code in (200, 404), name
         assert secret not in response.content.decode(), name
     assert MeetingRequest.objects.get(pk=ab_request.pk).status == "pending"
+
+
+# A viewer reads its organization's event pages but changes nothing.
+VIEWER_WRITES = [
+    ("events:accept", "bob", "request"),
+    ("events:decline", "bob", "request"),
+    ("events:cancel", "alice", "request"),
+    ("events:register", "alice", None),
+    ("events:availability", "alice", None),
+    ("events:request_create", "alice", "charlie-org"),
+]
+
+
+@pytest.mark.parametrize(("name", "side", "extra"), VIEWER_WRITES)
+def test_a_viewer_changes_nothing_at_an_event(name, side, extra, alice, bob, charlie, ab_request):
+    party = {"alice": alice, "bob": bob}[side]
+    Contact.objects.filter(pk=party.contact.pk).update(role=MemberRole.VIEWER)
+    args = [ab_request.event.slug]
+    if extra == "request":
+        args.append(ab_request.pk)
+    elif extra:
+        args.append(extra)
+    url = reverse(name, args=args)
+    requests_before = MeetingRequest.objects.count()
+    response = party.client.post(url, {"reason": "other", "message": "Hello", "delegates": []})
+    assert response.status_code == 404, url
+    ab_request.refresh_from_db()
+    assert ab_request.status == "pending"
+    assert MeetingRequest.objects.count() == requests_before
+
+
+def test_a_viewer_sees_requests_without_answer_buttons(bob, ab_request):
+    Contact.objects.filter(pk=bob.contact.pk).update(role=MemberRole.VIEWER)
+    for url in (
+        reverse("events:inbox", args=[ab_request.event.slug]),
+        reverse("events:request", args=[ab_request.event.slug, ab_request.pk]),
+    ):
+        page = bob.client.get(url).content.decode()
+        assert reverse("events:accept", args=[ab_request.event.slug, ab_request.pk]) not in page
+        assert "an owner or editor of your organization answers them" in page
