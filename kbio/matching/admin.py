@@ -1,8 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from .models import MatchingProfile
-from .services import matching_profile_make_default
+from .models import MatchingProfile, ShortlistEntry
+from .services import matching_profile_make_default, shortlist_add
 
 
 @admin.register(MatchingProfile)
@@ -64,3 +64,33 @@ class MatchingProfileAdmin(admin.ModelAdmin):
         self.message_user(
             request, _("“%(name)s” is now the default profile.") % {"name": profile.name}
         )
+
+
+@admin.register(ShortlistEntry)
+class ShortlistEntryAdmin(admin.ModelAdmin):
+    """Organizations' shortlists, for support: what participants kept and noted."""
+
+    list_display = ["organization", "partner", "note", "added_by", "created"]
+    list_select_related = ["organization", "partner", "added_by"]
+    list_filter = ["organization__kind", "partner__kind", "created"]
+    search_fields = [
+        "organization__name",
+        "organization__slug",
+        "partner__name",
+        "partner__slug",
+        "note",
+    ]
+    autocomplete_fields = ["organization", "partner", "added_by"]
+    readonly_fields = ["created"]
+    date_hierarchy = "created"
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        # Through the service, so that a "not interested" mark on the partner is withdrawn.
+        entry = shortlist_add(
+            organization=obj.organization, partner=obj.partner, user=request.user, note=obj.note
+        )
+        obj.pk, obj.created, obj.added_by = entry.pk, entry.created, entry.added_by
+        obj._state.adding = False

@@ -226,3 +226,27 @@ def test_requesting_an_organization_not_at_the_event_is_404(alice):
     )
     assert response.status_code == 404
     assert not MeetingRequest.objects.exists()
+
+
+# One's own organization's shortlist and "not interested" marks (kbio/matching).
+MATCHING_PAGES = [
+    ("matching:shortlist", "get"),
+    ("matching:shortlist_add", "post"),
+    ("matching:shortlist_remove", "post"),
+    ("matching:not_interested", "post"),
+    ("matching:interested_again", "post"),
+]
+
+
+@pytest.mark.parametrize(("name", "method"), MATCHING_PAGES)
+def test_matching_pages_of_ones_own_organization(anonymous, alice, bob, charlie, name, method):
+    from kbio.matching.models import ShortlistEntry, SuggestionFeedback
+
+    url = reverse(name, args=["alice-org"])
+    data = {"partner": "bob-org", "reason": "not_now"}
+    response = getattr(anonymous, method)(url, data)
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+    assert getattr(charlie.client, method)(url, data).status_code == 404
+    assert not ShortlistEntry.objects.exists() and not SuggestionFeedback.objects.exists()
+    assert getattr(alice.client, method)(url, data).status_code == (200 if method == "get" else 302)
