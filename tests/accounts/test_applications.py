@@ -143,3 +143,17 @@ def test_an_unknown_decision_is_a_404(event, organizer, django_capture_on_commit
         decide(organizer, application, "maybe", django_capture_on_commit_callbacks).status_code
         == 404
     )
+
+
+@pytest.mark.parametrize("count", [1, 8])
+def test_applications_page_query_count_does_not_grow(
+    event, organizer, count, django_assert_num_queries
+):
+    for i in range(count):
+        Application.objects.create(
+            event=event, **{**FORM, "organization_name": f"Applicant {i}", "email": f"a{i}@x.org"}
+        )
+    url = reverse("accounts:applications", args=[event.slug])
+    with django_assert_num_queries(5):
+        response = organizer.get(url)
+    assert response.content.decode().count("Applicant ") >= count

@@ -244,3 +244,26 @@ def test_logins_page_query_count_does_not_grow(organizer, alice, extra, django_a
     with django_assert_num_queries(7):
         response = organizer.get(url)
     assert response.status_code == 200
+
+
+@pytest.mark.parametrize("pending", [1, 8])
+def test_invite_page_query_count_does_not_grow(organizer, bob, pending, django_assert_num_queries):
+    from kbio.accounts import services
+
+    for i in range(pending):
+        services.invitation_send(organization=bob.organization, email=f"p{i}@example.org")
+    with django_assert_num_queries(6):
+        response = organizer.get(invite_url(bob.organization))
+    assert response.content.decode().count("@example.org") >= pending
+
+
+@pytest.mark.parametrize("pending", [1, 8])
+def test_invitation_link_query_count_does_not_grow(
+    organizer, bob, pending, django_assert_num_queries, send
+):
+    for i in range(pending):
+        send(organizer, bob.organization, email=f"p{i}@example.org")
+    path = link_in(mail.outbox[-1])
+    with django_assert_num_queries(1):
+        response = Client().get(path)
+    assert response.status_code == 200

@@ -80,6 +80,14 @@ PAGES = [
     Page("matches (pharma)", PHARMA, "/organizations/astellas/matches/"),
     Page("shortlist", VENTURE, "/organizations/yipscell/shortlist/"),
     Page("invite a colleague", VENTURE, "/organizations/yipscell/invite/"),
+    Page("edit the profile", VENTURE, "/organizations/yipscell/edit/"),
+    Page("edit the criteria", VENTURE, "/organizations/yipscell/edit/criteria/"),
+    Page("add a criterion", VENTURE, "/organizations/yipscell/edit/criteria/interest/add/"),
+    Page("edit the assets", VENTURE, "/organizations/yipscell/edit/assets/"),
+    Page("add an asset", VENTURE, "/organizations/yipscell/edit/assets/add/"),
+    Page("edit the team", VENTURE, "/organizations/yipscell/edit/team/"),
+    Page("add a colleague", VENTURE, "/organizations/yipscell/edit/team/add/"),
+    Page("participants", VENTURE, "/events/{event}/participants/"),
     Page("events", VENTURE, "/events/"),
     Page("event", VENTURE, "/events/{event}/"),
     Page("past event", VENTURE, "/events/{past_event}/"),
@@ -106,6 +114,8 @@ PAGES = [
     Page("requests import", ORGANIZER[0], "/organizer/events/{event}/requests/import/"),
     Page("outcomes", ORGANIZER[0], "/organizer/events/{past_event}/outcomes/"),
     Page("applications", ORGANIZER[0], "/organizer/events/{event}/applications/"),
+    Page("logins and invitations", ORGANIZER[0], "/organizer/events/{event}/logins/"),
+    Page("organization history", ORGANIZER[0], "/organizer/organizations/yipscell/history/"),
 ]
 
 # The page's width against the viewport's, and the elements that stick out the most: the

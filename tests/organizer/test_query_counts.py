@@ -63,7 +63,7 @@ def populate(event, staff_user, size: int) -> None:
         # One of each is the header's "is this login a member of an organization?".
         ("organizer:dashboard", 12),
         ("organizer:schedule", 12),
-        ("organizer:outcomes", 5),
+        ("organizer:outcomes", 6),
         ("organizer:requests_export", 4),
         ("organizer:schedule_export", 4),
         ("organizer:outcomes_export", 4),
