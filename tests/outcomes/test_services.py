@@ -70,7 +70,9 @@ def test_not_before_the_meeting_has_taken_place(held, alice):
 def test_the_date_lies_between_the_meeting_and_today(held, alice):
     with pytest.raises(ValidationError) as error:
         record(held, alice.user, alice.organization, on=date(2025, 1, 17))
-    assert error.value.message_dict["on"] == ["The date cannot be before the meeting (18 Jan 2025)."]
+    assert error.value.message_dict["on"] == [
+        "The date cannot be before the meeting (18 Jan 2025)."
+    ]
     with pytest.raises(ValidationError) as error:
         record(held, alice.user, alice.organization, on=LATER.date() + timedelta(days=1))
     assert error.value.message_dict["on"] == ["The date cannot be in the future."]
