@@ -124,10 +124,7 @@ class Invitation(models.Model):
 
     @property
     def email_language(self) -> str:
-        if self.language:
-            return self.language
-        spoken = {code for code, _label in INTERFACE_LANGUAGES}
-        return next((code for code in self.organization.languages if code in spoken), "en")
+        return self.language or self.organization.email_language
 
 
 class ApplicationStatus(models.TextChoices):

@@ -400,6 +400,13 @@ class Organization(models.Model):
         return [Language(code).label for code in self.languages if code in Language.values]
 
     @property
+    def email_language(self) -> str:
+        """The language to write to its people in when they chose none: its first working
+        language that the site speaks, else English."""
+        spoken = {code for code, _label in INTERFACE_LANGUAGES}
+        return next((code for code in self.languages if code in spoken), "en")
+
+    @property
     def intent_labels(self) -> list[str]:
         return [Intent(code).label for code in self.intents if code in Intent.values]
 
@@ -647,10 +654,7 @@ class Contact(models.Model):
     @property
     def email_language(self) -> str:
         """The language to write to this person in: their own choice, else their organization's."""
-        if self.language:
-            return self.language
-        spoken = {code for code, _label in INTERFACE_LANGUAGES}
-        return next((code for code in self.organization.languages if code in spoken), "en")
+        return self.language or self.organization.email_language
 
     def natural_key(self):
         return (self.organization.slug, self.email)
