@@ -20,6 +20,7 @@ from django_countries.fields import CountryField
 
 from kbio.directory.models import (
     INTERFACE_LANGUAGES,
+    ROLE_NAMES,
     MemberRole,
     Organization,
     OrganizationKind,
@@ -125,6 +126,10 @@ class Invitation(models.Model):
     @property
     def email_language(self) -> str:
         return self.language or self.organization.email_language
+
+    @property
+    def role_name(self) -> str:
+        return str(ROLE_NAMES.get(self.role, self.role))
 
 
 class ApplicationStatus(models.TextChoices):

@@ -8,7 +8,7 @@ from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
@@ -566,6 +566,14 @@ class MemberRole(models.TextChoices):
     VIEWER = "viewer", _("Viewer: reads only")
 
 
+# The role's name alone, inside a sentence or after a person's name ("Mina (editor)").
+ROLE_NAMES = {
+    MemberRole.OWNER: pgettext_lazy("member role", "owner"),
+    MemberRole.EDITOR: pgettext_lazy("member role", "editor"),
+    MemberRole.VIEWER: pgettext_lazy("member role", "viewer"),
+}
+
+
 class ContactManager(models.Manager):
     def get_by_natural_key(self, organization_slug, email):
         return self.get(organization__slug=organization_slug, email=email)
@@ -632,6 +640,10 @@ class Contact(models.Model):
     def __str__(self) -> str:
         label = f"{self.name} ({self.native_name})" if self.native_name else self.name
         return f"{label}, {self.organization.name}"
+
+    @property
+    def role_name(self) -> str:
+        return str(ROLE_NAMES.get(self.role, self.role))
 
     @property
     def can_edit(self) -> bool:
