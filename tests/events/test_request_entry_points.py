@@ -57,8 +57,9 @@ def test_profile_with_request_buttons_costs_the_same_queries(
         ParticipationFactory(event=event, organization=OrganizationFactory(slug=f"other-{n}"))
     # organization, focus areas, seeks, offers, assets, the ten reads of the partnering
     # criteria, session, user, contacts, delegate, then the viewer's open events, the
-    # profile's participations and live requests
-    with django_assert_num_queries(22):
+    # profile's participations and live requests, and what the viewer's organization said of
+    # this one (its shortlist entry and not-interested mark)
+    with django_assert_num_queries(24):
         page = profile(alice.client, bob.organization)
     assert "Request a meeting · Spring Partnering Day" in page
 

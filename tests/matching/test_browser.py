@@ -20,7 +20,8 @@ def test_filter_read_and_correct_without_javascript(live_server, page):
     page.goto(f"{live_server.url}/organizations/cefobio/matches/")
     first = page.locator("li.suggestion").first
     expect(first.locator("h3")).to_contain_text("CMIC Group")
-    expect(first).to_contain_text("They offer what your asset CF-M801 (phase 2) needs next")
+    # A visitor reads about CEFObio by name, not as "you".
+    expect(first).to_contain_text("They offer what CEFObio's asset CF-M801 (phase 2) needs next")
 
     # Only agencies: pick the kind, submit the form.
     page.select_option("#id_kind", "cro_cdmo")
