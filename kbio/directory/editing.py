@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -265,13 +265,6 @@ def asset_delete(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 # --- team -------------------------------------------------------------------------------------
 
 
-def _invite_url(slug: str) -> str | None:
-    try:
-        return reverse("accounts:invite", args=[slug])
-    except NoReverseMatch:
-        return None
-
-
 @login_required
 def edit_contacts(request: HttpRequest, slug: str) -> HttpResponse:
     organization, contact = _member(request, slug)
@@ -287,7 +280,7 @@ def edit_contacts(request: HttpRequest, slug: str) -> HttpResponse:
         contact,
         "contacts",
         contacts=contacts,
-        invite_url=_invite_url(slug) if contact.can_invite else None,
+        invite_url=reverse("accounts:invite", args=[slug]) if contact.can_invite else None,
     )
 
 
