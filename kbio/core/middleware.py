@@ -1,7 +1,9 @@
-"""The interface language a visitor gets at an address without a language prefix."""
+"""The interface language a visitor gets at an address without a language prefix; the refusal
+of admin list parameters that hold a NUL character."""
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.core.exceptions import BadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import get_script_prefix, is_valid_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
@@ -58,3 +60,29 @@ class PreferredLanguageMiddleware:
         response = HttpResponseRedirect(target)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))
         return response
+
+
+class AdminNulFilterMiddleware:
+    """Answer 400 to an admin page of a model whose query parameters hold a NUL character.
+
+    The admin passes its list's parameters (`?kind__exact=...`) straight to database lookups,
+    and PostgreSQL refuses a NUL in any query. The site's own pages check their parameters
+    with forms, which say what is wrong; here only a request built by hand can hold one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
+        # ModelAdmin marks the views it serves with itself.
+        if getattr(view, "model_admin", None) is not None and _holds_nul(request.GET):
+            raise BadRequest("A parameter holds a NUL character.")
+
+
+def _holds_nul(parameters: QueryDict) -> bool:
+    return any(
+        "\x00" in key or any("\x00" in value for value in values)
+        for key, values in parameters.lists()
+    )

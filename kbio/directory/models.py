@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from simple_history.models import HistoricalRecords
 
 from kbio.core.fields import ChoiceListField
+from kbio.core.validators import validate_single_line, validate_text
 from kbio.lib import stages
 
 
@@ -243,16 +244,19 @@ class Organization(models.Model):
     Kind = OrganizationKind
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
     native_name = models.CharField(
         _("native name"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("The name in Korean or Japanese script, as the organization writes it."),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     country = CountryField(_("country"))
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = models.CharField(
+        _("city"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     website = models.URLField(_("website"), blank=True)
     founded = models.PositiveSmallIntegerField(
         _("founded"),
@@ -264,6 +268,7 @@ class Organization(models.Model):
         _("former name"),
         max_length=200,
         blank=True,
+        validators=[validate_single_line],
         help_text=_("The name it had before a rename or a merger, with the date it changed."),
     )
     aliases = models.TextField(
@@ -274,9 +279,15 @@ class Organization(models.Model):
             "abbreviations, former names. Search finds the organization by any of them."
         ),
     )
-    description = models.TextField(_("description (English)"), blank=True)
-    description_ko = models.TextField(_("description (Korean)"), blank=True)
-    description_ja = models.TextField(_("description (Japanese)"), blank=True)
+    description = models.TextField(
+        _("description (English)"), blank=True, validators=[validate_text]
+    )
+    description_ko = models.TextField(
+        _("description (Korean)"), blank=True, validators=[validate_text]
+    )
+    description_ja = models.TextField(
+        _("description (Japanese)"), blank=True, validators=[validate_text]
+    )
     focus_areas = models.ManyToManyField(
         FocusArea, verbose_name=_("focus areas"), blank=True, related_name="organizations"
     )
@@ -464,7 +475,7 @@ class Asset(models.Model):
         related_name="assets",
     )
     slug = models.SlugField(_("slug"), max_length=80)
-    name = models.CharField(_("name or code"), max_length=200)
+    name = models.CharField(_("name or code"), max_length=200, validators=[validate_single_line])
     modality = models.ForeignKey(
         FocusArea,
         verbose_name=_("modality"),
@@ -479,7 +490,9 @@ class Asset(models.Model):
         related_name="assets_in_area",
         limit_choices_to={"kind": FocusArea.Kind.THERAPEUTIC_AREA},
     )
-    indications = models.CharField(_("indications"), max_length=300, blank=True)
+    indications = models.CharField(
+        _("indications"), max_length=300, blank=True, validators=[validate_single_line]
+    )
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices)
     designations = ChoiceListField(_("designations"), item_choices=Designation)
     teaser = models.TextField(
@@ -588,9 +601,13 @@ class Contact(models.Model):
         on_delete=models.CASCADE,
         related_name="contacts",
     )
-    name = models.CharField(_("name"), max_length=200)
-    native_name = models.CharField(_("native name"), max_length=200, blank=True)
-    title = models.CharField(_("title"), max_length=200, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    native_name = models.CharField(
+        _("native name"), max_length=200, blank=True, validators=[validate_single_line]
+    )
+    title = models.CharField(
+        _("title"), max_length=200, blank=True, validators=[validate_single_line]
+    )
     email = models.EmailField(_("email"))
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

@@ -8,6 +8,7 @@ time the organizer set, converted only where the reader's calendar really is els
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 
@@ -22,6 +23,17 @@ from .models import Event, Meeting, Participation
 
 PRODID = "-//K-Bio Partnering//Agenda//EN"
 CONTENT_TYPE = "text/calendar; charset=utf-8"
+
+
+# Control characters, and the line breaks Unicode adds to them, in any stored text.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+
+
+def _line(text: str) -> str:
+    """`text` on one line: the names are checked when typed, but a calendar must open whatever
+    the database holds (rows saved before the check, or written around it), and a line break
+    in some properties breaks the whole file."""
+    return _CONTROL.sub(" ", str(text)).strip()
 
 
 def meeting_uid(meeting: Meeting, event: Event) -> str:
@@ -40,7 +52,7 @@ def _site_link(name: str, *args) -> str:
 
 def _location(row: AgendaMeeting, event: Event) -> str:
     place = ", ".join(part for part in (event.venue, event.city) if part)
-    return f"{row.table}, {place}" if place else str(row.table)
+    return _line(f"{row.table}, {place}" if place else row.table)
 
 
 def _description(row: AgendaMeeting, link: str) -> str:
@@ -58,7 +70,7 @@ def _description(row: AgendaMeeting, link: str) -> str:
             % {"name": asset.name, "owner": asset.organization.name}
         )
     lines.append(_("Meeting request: %(link)s") % {"link": link})
-    return "\n".join(lines)
+    return "\n".join(_line(line) for line in lines)
 
 
 def agenda_calendar(
@@ -76,8 +88,10 @@ def agenda_calendar(
         prodid=PRODID,
         method="PUBLISH",
         uid=f"agenda-{participation.organization.slug}@{event.slug}.kbio-partnering",
-        name=_("%(event)s: agenda of %(organization)s")
-        % {"event": event.name, "organization": participation.organization.name},
+        name=_line(
+            _("%(event)s: agenda of %(organization)s")
+            % {"event": event.name, "organization": participation.organization.name}
+        ),
     )
     # Google Calendar and Apple Calendar read the calendar's own zone from this extension.
     calendar.add("X-WR-TIMEZONE", event.time_zone)
@@ -92,7 +106,7 @@ def agenda_calendar(
                 last_modified=row.meeting.updated,
                 start=timezone.localtime(row.starts_at, zone),
                 end=timezone.localtime(row.ends_at, zone),
-                summary=_("Meeting: %(partner)s") % {"partner": row.partner.name},
+                summary=_line(_("Meeting: %(partner)s") % {"partner": row.partner.name}),
                 location=_location(row, event),
                 description=_description(row, link),
                 url=link,

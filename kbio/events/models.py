@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
@@ -22,6 +22,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from kbio.core.validators import validate_date_in_range, validate_single_line, validate_text
 from kbio.directory.models import Asset, Contact, Organization, TranslatedName
 
 
@@ -71,9 +72,11 @@ class Event(models.Model):
     Status = EventStatus
 
     slug = models.SlugField(_("slug"), max_length=80, unique=True)
-    name = models.CharField(_("name"), max_length=200)
-    venue = models.CharField(_("venue"), max_length=200)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    name = models.CharField(_("name"), max_length=200, validators=[validate_single_line])
+    venue = models.CharField(_("venue"), max_length=200, validators=[validate_single_line])
+    city = models.CharField(
+        _("city"), max_length=100, blank=True, validators=[validate_single_line]
+    )
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,
@@ -81,7 +84,7 @@ class Event(models.Model):
         validators=[validate_time_zone],
         help_text=_("Every time of the event is shown in this zone, e.g. Asia/Tokyo."),
     )
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(_("description"), blank=True, validators=[validate_text])
     hosted_by = models.ManyToManyField(
         Organization,
         verbose_name=_("hosted by"),
@@ -95,12 +98,14 @@ class Event(models.Model):
         _("requests open from"),
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text=_("Empty: as soon as the event is open for requests."),
     )
     requests_open_until = models.DateTimeField(
         _("requests open until"),
         null=True,
         blank=True,
+        validators=[validate_date_in_range],
         help_text=_("Empty: until the organizer closes requests."),
     )
     meeting_minutes = models.PositiveSmallIntegerField(
@@ -222,8 +227,8 @@ class Session(TranslatedName):
         Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="sessions"
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_date_in_range])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_date_in_range])
 
     objects = SessionManager()
 
@@ -275,8 +280,8 @@ class TimeSlot(models.Model):
         related_name="slots",
         limit_choices_to={"kind": SessionKind.PARTNERING},
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[validate_date_in_range])
+    ends_at = models.DateTimeField(_("ends at"), validators=[validate_date_in_range])
 
     objects = TimeSlotManager()
 
@@ -454,7 +459,11 @@ class Table(models.Model):
     )
     number = models.PositiveSmallIntegerField(_("number"))
     label = models.CharField(
-        _("label"), max_length=100, blank=True, help_text=_("E.g. a room name; optional.")
+        _("label"),
+        max_length=100,
+        blank=True,
+        validators=[validate_single_line],
+        help_text=_("E.g. a room name; optional."),
     )
     host = models.OneToOneField(
         Participation,
@@ -502,6 +511,7 @@ LIVE_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
 
 # The longest message of a request or of its thread: a few paragraphs, not a document.
 MESSAGE_MAX_LENGTH = 2000
+DECLINE_NOTE_MAX_LENGTH = 1000
 
 
 class DeclineReason(models.TextChoices):
@@ -614,7 +624,12 @@ class MeetingRequest(models.Model):
         blank=True,
         related_name="+",
     )
-    message = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    # The validator makes the length a model rule, checked by the import as by the form.
+    message = models.TextField(
+        _("message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH), validate_text],
+    )
     asset = models.ForeignKey(
         Asset,
         verbose_name=_("about asset"),
@@ -629,7 +644,12 @@ class MeetingRequest(models.Model):
     decline_reason = models.CharField(
         _("reason"), max_length=20, choices=DeclineReason.choices, blank=True
     )
-    decline_note = models.TextField(_("note"), max_length=1000, blank=True)
+    decline_note = models.TextField(
+        _("note"),
+        max_length=DECLINE_NOTE_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(DECLINE_NOTE_MAX_LENGTH), validate_text],
+    )
     answered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("answered by"),
@@ -732,6 +752,17 @@ class MeetingRequest(models.Model):
         return self.asset.organization_id == organization.pk or self.is_accepted
 
     @property
+    def accepting_reveals_recipients_details(self) -> bool:
+        """The requester chose one of the recipient's own assets: accepting shows its
+        confidential details to the requester (`confidential_visible_to`), which the recipient
+        is told beside Accept."""
+        return (
+            self.asset is not None
+            and bool(self.asset.confidential_details)
+            and self.asset.organization_id == self.recipient.organization_id
+        )
+
+    @property
     def published_meeting(self) -> Meeting | None:
         try:
             meeting = self.meeting
@@ -765,7 +796,11 @@ class RequestMessage(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    body = models.TextField(_("message"), max_length=MESSAGE_MAX_LENGTH)
+    body = models.TextField(
+        _("message"),
+        max_length=MESSAGE_MAX_LENGTH,
+        validators=[MaxLengthValidator(MESSAGE_MAX_LENGTH), validate_text],
+    )
     created = models.DateTimeField(_("written at"), auto_now_add=True)
 
     class Meta:

@@ -8,7 +8,10 @@ three emails: Korean, Japanese and English.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -23,6 +26,22 @@ from .calendar import agenda_calendar
 from .models import Event, MeetingRequest, Participation, RequestMessage
 
 KINDS = ("requested", "accepted", "declined")
+
+logger = logging.getLogger(__name__)
+
+
+def _send(build: Callable[[], EmailMultiAlternatives], about: str) -> int:
+    """Build and send one email; 1 if it left, 0 if it failed.
+
+    The notices go out once the change they announce has committed: a failure (a text the
+    mail library refuses, the mail server down) is logged and skipped, so it neither turns the
+    committed change into an error page nor keeps the next readers from their emails."""
+    try:
+        build().send()
+    except Exception:
+        logger.exception("Email not sent: %s", about)
+        return 0
+    return 1
 
 
 def readers(participation: Participation) -> list[Contact]:
@@ -52,25 +71,28 @@ def send_request_email(meeting_request: MeetingRequest, kind: str) -> int:
     by_language = _by_language(to)
     sent = 0
     for language, addresses in sorted(by_language.items()):
-        with translation.override(language):
-            page = "inbox" if kind == "requested" else "outbox"
-            context = {
-                "request": meeting_request,
-                "event": meeting_request.event,
-                "requester": meeting_request.requester.organization,
-                "recipient": meeting_request.recipient.organization,
-                "link": settings.SITE_URL.rstrip("/")
-                + reverse(f"events:{page}", args=[meeting_request.event.slug]),
-            }
-            subject = " ".join(
-                render_to_string(f"events/email/{kind}_subject.txt", context).split()
-            )
-            text = render_to_string(f"events/email/{kind}.txt", context)
-            html = render_to_string(f"events/email/{kind}.html", context)
-        message = EmailMultiAlternatives(subject, text, to=addresses)
-        message.attach_alternative(html, "text/html")
-        message.send()
-        sent += 1
+
+        def build(language=language, addresses=addresses) -> EmailMultiAlternatives:
+            with translation.override(language):
+                page = "inbox" if kind == "requested" else "outbox"
+                context = {
+                    "request": meeting_request,
+                    "event": meeting_request.event,
+                    "requester": meeting_request.requester.organization,
+                    "recipient": meeting_request.recipient.organization,
+                    "link": settings.SITE_URL.rstrip("/")
+                    + reverse(f"events:{page}", args=[meeting_request.event.slug]),
+                }
+                subject = " ".join(
+                    render_to_string(f"events/email/{kind}_subject.txt", context).split()
+                )
+                text = render_to_string(f"events/email/{kind}.txt", context)
+                html = render_to_string(f"events/email/{kind}.html", context)
+            message = EmailMultiAlternatives(subject, text, to=addresses)
+            message.attach_alternative(html, "text/html")
+            return message
+
+        sent += _send(build, f"request {meeting_request.pk} {kind} ({language})")
     return sent
 
 
@@ -98,26 +120,31 @@ def send_thread_message_email(message: RequestMessage) -> int:
     )
     sent = 0
     for language, addresses in sorted(_by_language(to).items()):
-        with translation.override(language):
-            path = reverse("events:request", args=[meeting_request.event.slug, meeting_request.pk])
-            context = {
-                "message": message,
-                "request": meeting_request,
-                "event": meeting_request.event,
-                "author": message.author_name,
-                "organization": message.organization,
-                "asset_name": meeting_request.asset.name if meeting_request.asset else "",
-                "link": f"{settings.SITE_URL.rstrip('/')}{path}#message-{message.pk}",
-            }
-            subject = " ".join(
-                render_to_string("events/email/thread_message_subject.txt", context).split()
-            )
-            text = render_to_string("events/email/thread_message.txt", context)
-            html = render_to_string("events/email/thread_message.html", context)
-        email = EmailMultiAlternatives(subject, text, to=addresses)
-        email.attach_alternative(html, "text/html")
-        email.send()
-        sent += 1
+
+        def build(language=language, addresses=addresses) -> EmailMultiAlternatives:
+            with translation.override(language):
+                path = reverse(
+                    "events:request", args=[meeting_request.event.slug, meeting_request.pk]
+                )
+                context = {
+                    "message": message,
+                    "request": meeting_request,
+                    "event": meeting_request.event,
+                    "author": message.author_name,
+                    "organization": message.organization,
+                    "asset_name": meeting_request.asset.name if meeting_request.asset else "",
+                    "link": f"{settings.SITE_URL.rstrip('/')}{path}#message-{message.pk}",
+                }
+                subject = " ".join(
+                    render_to_string("events/email/thread_message_subject.txt", context).split()
+                )
+                text = render_to_string("events/email/thread_message.txt", context)
+                html = render_to_string("events/email/thread_message.html", context)
+            email = EmailMultiAlternatives(subject, text, to=addresses)
+            email.attach_alternative(html, "text/html")
+            return email
+
+        sent += _send(build, f"message {message.pk} ({language})")
     return sent
 
 
@@ -135,9 +162,10 @@ def send_schedule_published(event: Event) -> int:
     for participation in participations:
         agenda = agendas[participation.pk]
         for language, addresses in sorted(_by_language(participation).items()):
-            message = _schedule_message(event, participation, agenda, language, addresses)
-            message.send()
-            sent += 1
+            sent += _send(
+                partial(_schedule_message, event, participation, agenda, language, addresses),
+                f"schedule of {participation.organization.slug} ({language})",
+            )
     return sent
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.validators import slug_re
 from django.db.models import Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -243,11 +244,13 @@ def _preselected_asset(request: HttpRequest, mine: Participation, recipient: Par
     slug = request.GET.get("asset")
     if not slug:
         return None
-    assets = Asset.objects.filter(slug=slug)
-    asset = (
-        assets.filter(organization_id=recipient.organization_id).first()
-        or assets.filter(organization_id=mine.organization_id).first()
-    )
+    asset = None
+    if slug_re.fullmatch(slug):  # else no asset has it, and PostgreSQL refuses a NUL in a query
+        assets = Asset.objects.filter(slug=slug)
+        asset = (
+            assets.filter(organization_id=recipient.organization_id).first()
+            or assets.filter(organization_id=mine.organization_id).first()
+        )
     if asset is None:
         messages.warning(request, _("That asset was not found; choose one below if you like."))
     return asset

@@ -21,6 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kbio.core.validators import validate_date_in_range
 from kbio.directory.models import (
     Asset,
     Exclusion,
@@ -162,7 +163,8 @@ def _parse_boolean(row: Row, column: str, errors: list[RowError]) -> bool | None
     return None
 
 
-_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_YEAR = re.compile(r"\d{1,4}", re.ASCII)  # str.isdigit() takes "²", which int() refuses
 
 
 def _parse_date(row: Row, column: str, errors: list[RowError]) -> date | None:
@@ -173,10 +175,16 @@ def _parse_date(row: Row, column: str, errors: list[RowError]) -> date | None:
     try:
         if not _ISO_DATE.fullmatch(value):
             raise ValueError(value)
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError:
         errors.append(RowError(row.line, _("Write a date as YYYY-MM-DD, e.g. 2025-10-01."), column))
         return None
+    try:
+        validate_date_in_range(day)
+    except ValidationError as exc:
+        errors.extend(RowError(row.line, message, column) for message in exc.messages)
+        return None
+    return day
 
 
 class _OrganizationRows:
@@ -227,7 +235,7 @@ class _OrganizationRows:
             founded = row.get("founded")
             if not founded:
                 org.founded = None
-            elif founded.isdigit():
+            elif _YEAR.fullmatch(founded):
                 org.founded = int(founded)
             else:
                 errors.append(RowError(row.line, _("Write a year such as 2015."), "founded"))
@@ -665,7 +673,10 @@ def _request_state(r: MeetingRequest) -> tuple:
 
 
 def _parse_moment(value: str, event: Event) -> datetime:
+    """The cell's date and time, in the event's zone when it names none; ValueError when it is
+    not one, ValidationError when it falls outside the years the site accepts."""
     moment = datetime.fromisoformat(value)
+    validate_date_in_range(moment)
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment, event.tzinfo)
     return moment
@@ -842,6 +853,8 @@ class _RequestRows:
                         "sent_at",
                     )
                 )
+            except ValidationError as exc:
+                errors.extend(RowError(row.line, message, "sent_at") for message in exc.messages)
         if errors:
             raise _RowRefused(errors)
         if status != target.status or creating:
