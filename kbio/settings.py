@@ -5,6 +5,7 @@ DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (PostgreSQL through psycopg 
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -46,6 +47,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_countries",
     "simple_history",
+    "axes",
     "kbio.core",
     "kbio.directory",
     "kbio.accounts",
@@ -68,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "kbio.urls"
@@ -136,6 +140,25 @@ STORAGES = {
 SERIALIZATION_MODULES = {"json": "kbio.core.fixture_json"}
 
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
+
+# Password guessing: after 30 wrong passwords for one username from one client address, that
+# pair is locked out for 15 minutes (django-axes). Per pair, not per address: delegates at an
+# event share the venue's Wi-Fi address, and one of them mistyping must not lock the others
+# out; nor may a stranger lock a delegate out by guessing from elsewhere.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 30
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "kbio.core.views.locked_out"
+# Successful logins are not logged (only the failures that count towards a lockout).
+AXES_DISABLE_ACCESS_LOG = True
+
+# The throttles of kbio/core/throttle.py (password-reset e-mails) count here.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -2,6 +2,7 @@
 
 import factory
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 
 from kbio.directory.models import Asset, Contact, FocusArea, Organization, PartnershipType, Stage
 
@@ -14,6 +15,31 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
     password = factory.django.Password("partnering-pass-1")
+
+
+def organizers_group() -> Group:
+    """The "Organizers" group of migration events/0006 (made again after a test that flushed the
+    database): it holds the run-events permission."""
+    group, _created = Group.objects.get_or_create(name="Organizers")
+    group.permissions.add(
+        Permission.objects.get(content_type__app_label="events", codename="run_events")
+    )
+    return group
+
+
+class OrganizerFactory(UserFactory):
+    """A staff login in the "Organizers" group: it runs events."""
+
+    class Meta:
+        skip_postgeneration_save = True
+
+    username = "organizer"
+    is_staff = True
+
+    @factory.post_generation
+    def organizer(self, create, extracted, **kwargs):
+        if create:
+            self.groups.add(organizers_group())
 
 
 class FocusAreaFactory(factory.django.DjangoModelFactory):

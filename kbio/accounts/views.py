@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kbio.directory.models import Contact, Organization
-from kbio.events.models import Event
-from kbio.organizer.views import staff_required
+from kbio.events.models import Event, runs_events
+from kbio.organizer.views import organizer_required
 
 from . import services
 from .access import own_organization_or_404
@@ -30,7 +30,7 @@ def _posted(request: HttpRequest):
 
 def _inviting_organization(request: HttpRequest, slug: str) -> Organization:
     """Organizers invite to any organization; an owner to its own; everyone else gets 404."""
-    if request.user.is_staff:
+    if runs_events(request.user):
         return get_object_or_404(Organization, slug=slug)
     return own_organization_or_404(request, slug, invite=True)
 
@@ -129,7 +129,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "accounts/apply.html", {"event": event, "form": form})
 
 
-@staff_required
+@organizer_required
 def applications(request: HttpRequest, slug: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)
     rows = list(event.applications.select_related("organization", "decided_by"))
@@ -144,7 +144,7 @@ def applications(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@staff_required
+@organizer_required
 def event_members(request: HttpRequest, slug: str) -> HttpResponse:
     """Each participant's logins and open invitations, with a link to invite someone."""
     event = get_object_or_404(Event, slug=slug)
@@ -173,7 +173,7 @@ def event_members(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@staff_required
+@organizer_required
 @require_POST
 def application_decide(request: HttpRequest, slug: str, pk: int, decision: str) -> HttpResponse:
     event = get_object_or_404(Event, slug=slug)

@@ -1,5 +1,8 @@
+import hashlib
 from urllib.parse import urlencode
 
+from axes.helpers import get_client_ip_address
+from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db.models import Count, F, Max, Min
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -12,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from kbio.accounts.access import delegate_of
 from kbio.accounts.start import start_context
 from kbio.core.auth import is_auth_page
+from kbio.core.throttle import throttle_allows
 from kbio.directory.models import FocusArea, Organization
 from kbio.events.models import Event
 
@@ -90,10 +94,49 @@ class _LoginView(auth_views.LoginView):
 
 login = _LoginView.as_view()
 
-# The e-mail names the site in the reader's language (its subject is plain text, unescaped).
-password_reset = auth_views.PasswordResetView.as_view(
-    extra_email_context={"site_name": _("K-Bio Partnering")}
-)
+
+def locked_out(request: HttpRequest, response, credentials) -> HttpResponse:
+    """The page django-axes shows once a login is locked out (AXES_LOCKOUT_CALLABLE), in the
+    visitor's language."""
+    context = {
+        "failure_limit": settings.AXES_FAILURE_LIMIT,
+        "minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
+    }
+    return render(request, "registration/locked_out.html", context, status=429)
+
+
+# Password-reset e-mails: at most this many per address, and per client address, an hour.
+RESET_EMAILS_PER_ADDRESS = 3
+RESET_EMAILS_PER_CLIENT = 20
+RESET_WINDOW_SECONDS = 3600
+
+
+class _PasswordResetView(auth_views.PasswordResetView):
+    # The e-mail names the site in the reader's language (its subject is plain text, unescaped).
+    extra_email_context = {"site_name": _("K-Bio Partnering")}
+
+    def form_valid(self, form):
+        address = hashlib.sha256(form.cleaned_data["email"].strip().lower().encode()).hexdigest()
+        client = get_client_ip_address(request=self.request) or "unknown"
+        if not (
+            throttle_allows(
+                f"reset-client:{client}",
+                limit=RESET_EMAILS_PER_CLIENT,
+                seconds=RESET_WINDOW_SECONDS,
+            )
+            and throttle_allows(
+                f"reset-address:{address}",
+                limit=RESET_EMAILS_PER_ADDRESS,
+                seconds=RESET_WINDOW_SECONDS,
+            )
+        ):
+            # The same "check your inbox" page as when an e-mail goes out: the answer tells
+            # nobody whether an address has an account, nor that it was throttled.
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+password_reset = _PasswordResetView.as_view()
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from kbio.core.fields import ChoiceListField
+from kbio.events.models import runs_events
 
 from .models import Asset, Contact, FocusArea, Organization, PartnershipType
 from .partnering import Exclusion, Interest, InvestorMandate, Relationship, ServiceCapability
@@ -233,7 +234,7 @@ def _entry(model, previous, group, m2m, fields, names: _Names) -> Entry:
 @login_required
 @require_safe
 def organization_history_page(request: HttpRequest, slug: str) -> HttpResponse:
-    if not request.user.is_staff:
+    if not runs_events(request.user):
         raise Http404("The history is for the organizers.")
     organization = get_object_or_404(Organization, slug=slug)
     return render(

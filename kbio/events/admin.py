@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import services
+from . import scheduling, services
 from .models import (
     Attendee,
     Event,
@@ -16,7 +16,16 @@ from .models import (
     Session,
     Table,
     TimeSlot,
+    runs_events,
 )
+
+
+class RunsEventsActions:
+    """The admin actions that change an event ask for the run-events permission
+    (`@admin.action(permissions=["run_events"])`): without it they are neither offered nor run."""
+
+    def has_run_events_permission(self, request) -> bool:
+        return runs_events(request.user)
 
 
 class SessionInline(admin.TabularInline):
@@ -47,7 +56,7 @@ def _run_for_each(modeladmin, request, queryset, service, done_message):
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(RunsEventsActions, admin.ModelAdmin):
     list_display = [
         "name",
         "venue",
@@ -63,7 +72,10 @@ class EventAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["hosted_by"]
     inlines = [SessionInline, TableInline]
-    actions = ["open_requests", "close_requests"]
+    actions = ["open_requests", "close_requests", "publish_schedule"]
+    # The status moves only through the actions below (the services keep a scheduled event's
+    # window from reopening) and the organizer's schedule page.
+    readonly_fields = ["status"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "status", "description", "hosted_by"]}),
         (_("Where and when"), {"fields": [("venue", "city"), "time_zone"]}),
@@ -106,7 +118,7 @@ class EventAdmin(admin.ModelAdmin):
     def accepted_count(self, obj):
         return obj._accepted
 
-    @admin.action(description=_("Open the request window now"))
+    @admin.action(description=_("Open the request window now"), permissions=["run_events"])
     def open_requests(self, request, queryset):
         _run_for_each(
             self,
@@ -123,7 +135,7 @@ class EventAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.action(description=_("Close the request window now"))
+    @admin.action(description=_("Close the request window now"), permissions=["run_events"])
     def close_requests(self, request, queryset):
         _run_for_each(
             self,
@@ -140,6 +152,26 @@ class EventAdmin(admin.ModelAdmin):
             ),
         )
 
+    @admin.action(
+        description=_("Publish the schedule and email the participants"),
+        permissions=["run_events"],
+    )
+    def publish_schedule(self, request, queryset):
+        _run_for_each(
+            self,
+            request,
+            queryset,
+            scheduling.publish_schedule,
+            lambda n: (
+                ngettext(
+                    "The schedule is published for %(count)d event.",
+                    "The schedule is published for %(count)d events.",
+                    n,
+                )
+                % {"count": n}
+            ),
+        )
+
 
 class TimeSlotInline(admin.TabularInline):
     model = TimeSlot
@@ -148,7 +180,7 @@ class TimeSlotInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(RunsEventsActions, admin.ModelAdmin):
     list_display = ["__str__", "event", "kind", "starts_at", "ends_at", "slot_count"]
     list_filter = ["event", "kind"]
     list_select_related = ["event"]
@@ -164,7 +196,9 @@ class SessionAdmin(admin.ModelAdmin):
     def slot_count(self, obj):
         return obj._slots
 
-    @admin.action(description=_("Fill with slots of the event's meeting length"))
+    @admin.action(
+        description=_("Fill with slots of the event's meeting length"), permissions=["run_events"]
+    )
     def fill_slots(self, request, queryset):
         for session in queryset.select_related("event"):
             try:

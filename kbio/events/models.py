@@ -68,6 +68,17 @@ class EventQuerySet(models.QuerySet):
         )
 
 
+RUN_EVENTS_PERMISSION = "events.run_events"
+
+
+def runs_events(user) -> bool:
+    """Whether this login may run events: the organizer pages and the admin actions that change
+    an event. An organizer is a staff login holding the permission (the "Organizers" group gives
+    it; a superuser has every permission); the staff flag alone only opens the admin site.
+    Participants are not staff: asking them costs no query."""
+    return user.is_active and user.is_staff and user.has_perm(RUN_EVENTS_PERMISSION)
+
+
 class Event(models.Model):
     Status = EventStatus
 
@@ -137,6 +148,12 @@ class Event(models.Model):
         ordering = ["-created"]
         verbose_name = _("event")
         verbose_name_plural = _("events")
+        permissions = [
+            (
+                "run_events",
+                _("Can run events: requests window, imports, schedule, publish, outcomes"),
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=EventStatus.values), name="event_status_valid"

@@ -1,7 +1,8 @@
 """Organizer pages: the event dashboard, the request window, imports, exports and outcomes.
 
-Staff only. An anonymous visitor is sent to the login page; a logged-in participant gets a
-404, the same answer as for a page that does not exist.
+For the organizers only (`runs_events`: staff in the "Organizers" group, or a superuser; the
+staff flag alone is not enough). An anonymous visitor is sent to the login page; anyone else
+logged in gets a 404, the same answer as for a page that does not exist.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from kbio.directory.models import (
 )
 from kbio.events import scheduling
 from kbio.events import services as event_services
-from kbio.events.models import DeclineReason, Event, Meeting, RequestStatus
+from kbio.events.models import DeclineReason, Event, Meeting, RequestStatus, runs_events
 from kbio.lib import charts, spine
 from kbio.lib.scheduler import Options
 from kbio.outcomes.models import OutcomeStage
@@ -44,11 +45,11 @@ from .csvfiles import ImportRefused
 from .forms import CsvUploadForm, FewerThanForm
 
 
-def staff_required(view: Callable) -> Callable:
+def organizer_required(view: Callable) -> Callable:
     @wraps(view)
     def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.is_staff:
-            raise Http404("Organizer pages are for staff.")
+        if not runs_events(request.user):
+            raise Http404("Organizer pages are for the organizers.")
         return view(request, *args, **kwargs)
 
     return login_required(wrapped)
@@ -67,7 +68,7 @@ def _csv_response(text: str, filename: str) -> HttpResponse:
 # --- overview pages ---------------------------------------------------------------------------
 
 
-@staff_required
+@organizer_required
 @require_safe
 def index(request: HttpRequest) -> HttpResponse:
     events = Event.objects.annotate(
@@ -81,7 +82,7 @@ def index(request: HttpRequest) -> HttpResponse:
     return render(request, "organizer/index.html", {"rows": rows})
 
 
-@staff_required
+@organizer_required
 @require_safe
 def data(request: HttpRequest) -> HttpResponse:
     events = Event.objects.annotate(first_start=Max("sessions__starts_at")).order_by(
@@ -255,7 +256,7 @@ def _charts(figures: dashboard.Figures) -> dict[str, Chart]:
     return found
 
 
-@staff_required
+@organizer_required
 @require_safe
 def event_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
@@ -284,7 +285,7 @@ def event_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 # --- the request window -----------------------------------------------------------------------
 
 
-@staff_required
+@organizer_required
 @require_POST
 def window(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     event = _event_or_404(slug)
@@ -318,7 +319,7 @@ def window(request: HttpRequest, slug: str, action: str) -> HttpResponse:
 WEB_OPTIONS = Options(effort=4.0, time_limit=25.0)
 
 
-@staff_required
+@organizer_required
 @require_safe
 def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
@@ -337,7 +338,7 @@ def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-@staff_required
+@organizer_required
 @require_POST
 def schedule_run(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
@@ -363,7 +364,7 @@ def schedule_run(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("organizer:schedule", event.slug)
 
 
-@staff_required
+@organizer_required
 @require_POST
 def schedule_publish(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
@@ -387,35 +388,35 @@ def schedule_publish(request: HttpRequest, slug: str) -> HttpResponse:
 # --- exports ----------------------------------------------------------------------------------
 
 
-@staff_required
+@organizer_required
 @require_safe
 def organizations_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return _csv_response(exports.organizations_csv(), f"organizations-{today:%Y%m%d}.csv")
 
 
-@staff_required
+@organizer_required
 @require_safe
 def criteria_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     return _csv_response(exports.criteria_csv(), f"partnering-criteria-{today:%Y%m%d}.csv")
 
 
-@staff_required
+@organizer_required
 @require_safe
 def requests_export(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     return _csv_response(exports.requests_csv(event), f"{event.slug}-requests.csv")
 
 
-@staff_required
+@organizer_required
 @require_safe
 def schedule_export(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     return _csv_response(exports.schedule_csv(event), f"{event.slug}-schedule.csv")
 
 
-@staff_required
+@organizer_required
 @require_safe
 def outcomes_export(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
@@ -449,7 +450,7 @@ def _import_page(request: HttpRequest, *, template: str, context: dict, run) -> 
     return render(request, template, {**context, "form": form, "errors": errors}, status=status)
 
 
-@staff_required
+@organizer_required
 def organizations_import(request: HttpRequest) -> HttpResponse:
     return _import_page(
         request,
@@ -459,7 +460,7 @@ def organizations_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@organizer_required
 def criteria_import(request: HttpRequest) -> HttpResponse:
     return _import_page(
         request,
@@ -469,7 +470,7 @@ def criteria_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-@staff_required
+@organizer_required
 def requests_import(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     return _import_page(
@@ -483,7 +484,7 @@ def requests_import(request: HttpRequest, slug: str) -> HttpResponse:
 # --- outcomes ---------------------------------------------------------------------------------
 
 
-@staff_required
+@organizer_required
 @require_safe
 def outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     """The meetings that have taken place, each with where its collaboration stands."""

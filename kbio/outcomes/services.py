@@ -12,7 +12,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from kbio.directory.models import Organization
-from kbio.events.models import Meeting, MeetingRequest, RequestStatus
+from kbio.events.models import Meeting, MeetingRequest, RequestStatus, runs_events
 
 from .models import Outcome, OutcomeStage
 
@@ -42,7 +42,7 @@ def outcome_validate(
 ) -> None:
     """Raise ValidationError unless this record may be added (the rules of `outcome_record`)."""
     now = now or timezone.now()
-    if side is None and not by.is_staff:
+    if side is None and not runs_events(by):
         raise ValidationError(_("Only the two organizations or the organizer can record this."))
     if side is not None and side.pk not in (
         meeting_request.requester.organization_id,
@@ -82,7 +82,7 @@ def outcome_record(
     now: datetime | None = None,
 ) -> Outcome:
     """Add a record to the meeting's history. `side` is the organization the recorder speaks
-    for, or None when the organizer records it (only staff may)."""
+    for, or None when the organizer records it (only an organizer may)."""
     outcome_validate(meeting_request=meeting_request, stage=stage, on=on, by=by, side=side, now=now)
     return Outcome.objects.create(
         request=meeting_request,

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from kbio.accounts.access import get_for_organization_or_404, organization_of, posts_need_editor
-from kbio.events.models import Event, MeetingRequest, RequestStatus
+from kbio.events.models import Event, MeetingRequest, RequestStatus, runs_events
 
 from . import services
 from .forms import OutcomeForm
@@ -35,7 +35,7 @@ def _meeting_for(request: HttpRequest, event: Event, pk: int):
         "meeting__slot",
         "meeting__table",
     )
-    if request.user.is_staff:
+    if runs_events(request.user):
         meeting_request = get_object_or_404(requests, pk=pk)
     else:
         if event.status == Event.Status.DRAFT:

@@ -15,11 +15,11 @@ from tests.events.conftest import (  # noqa: F401  (fixtures)
     event,
     fast_password_hashing,
 )
-from tests.factories import UserFactory
+from tests.factories import OrganizerFactory
 
 
 @pytest.fixture
 def organizer(db):
     client = Client()
-    client.force_login(UserFactory(username="organizer", is_staff=True))
+    client.force_login(OrganizerFactory())
     return client

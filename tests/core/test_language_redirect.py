@@ -4,7 +4,7 @@
 import pytest
 from django.conf import settings
 
-from tests.factories import UserFactory
+from tests.factories import OrganizerFactory, UserFactory
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 
@@ -99,7 +99,7 @@ class TestLeftAlone:
         assert not response.get("Location", "").startswith("/ko/")
 
     def test_downloads_keep_their_address(self, client):
-        client.force_login(UserFactory(username="organizer", is_staff=True))
+        client.force_login(OrganizerFactory())
         response = client.get("/organizer/organizations.csv", HTTP_ACCEPT_LANGUAGE="ko")
         assert response.status_code == 200
         assert response["Content-Type"].startswith("text/csv")

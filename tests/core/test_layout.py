@@ -2,13 +2,13 @@
 
 import re
 from html import unescape
-from types import SimpleNamespace
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 
-from tests.factories import UserFactory
+from tests.factories import OrganizerFactory, UserFactory
 
 
 def switcher(response) -> dict[str, str]:
@@ -76,12 +76,12 @@ class TestHeader:
         assert "/admin/" not in response.text
 
     def test_staff_get_a_link_to_the_admin(self, client):
-        client.force_login(UserFactory(username="organizer", is_staff=True))
+        client.force_login(OrganizerFactory())
         assert '<a href="/admin/">Admin</a>' in client.get("/").text
 
     def test_the_current_event_has_its_place_in_the_header(self, rf: RequestFactory):
         request = rf.get("/")
-        request.user = SimpleNamespace(is_authenticated=False, is_staff=False)
+        request.user = AnonymousUser()
         html = render_to_string("base.html", {"current_event": _Event()}, request=request)
         assert re.search(
             r'<a class="current-event" href="/events/shonan-2025/">\s*'

@@ -28,6 +28,7 @@ from kbio.outcomes.models import OutcomeStage
 from kbio.outcomes.services import outcome_record
 from tests.browser import headless_chromium
 from tests.events.factories import MeetingFactory
+from tests.factories import organizers_group
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -290,7 +291,10 @@ def test_no_page_scrolls_sideways_on_a_phone(live_server):
 def test_the_menu_folds_on_a_phone_and_stays_open_on_a_desktop(live_server):
     """Without JavaScript: on a phone the links hide behind "Menu" until it is pressed; on a
     desktop they show and there is no "Menu" button."""
-    get_user_model().objects.create_user(ORGANIZER[0], password=ORGANIZER[1], is_staff=True)
+    organizer = get_user_model().objects.create_user(
+        ORGANIZER[0], password=ORGANIZER[1], is_staff=True
+    )
+    organizer.groups.add(organizers_group())  # the longest menu: with the organizer's links
     with headless_chromium() as browser:
         page = logged_in_page(browser, live_server, ORGANIZER[0], java_script_enabled=False)
         page.goto(f"{live_server.url}/ko/")

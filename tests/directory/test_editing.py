@@ -21,7 +21,13 @@ from kbio.directory.partnering import (
 from kbio.matching.index import current_index
 from kbio.matching.services import match_index_invalidate
 from tests.directory.conftest import generate_organizations
-from tests.factories import AssetFactory, ContactFactory, OrganizationFactory, UserFactory
+from tests.factories import (
+    AssetFactory,
+    ContactFactory,
+    OrganizationFactory,
+    OrganizerFactory,
+    UserFactory,
+)
 
 Role = Contact.Role
 
@@ -152,7 +158,7 @@ class TestAccess:
         assert Asset.objects.filter(pk=directory.miuchon.pk).exists()
 
     def test_organizers_edit_in_the_admin_not_here(self, client, directory, team):
-        client.force_login(UserFactory(username="organizer", is_staff=True))
+        client.force_login(OrganizerFactory())
         assert client.get(url("edit_profile", "yipscell")).status_code == 404
 
     def test_viewers_read_without_forms_and_cannot_write(self, client, directory, team):
@@ -186,7 +192,7 @@ class TestAccess:
         assert "/edit/" not in client.get(profile).text
 
     def test_organizers_see_the_history_link_on_the_profile(self, client, directory):
-        client.force_login(UserFactory(username="organizer", is_staff=True))
+        client.force_login(OrganizerFactory())
         text = client.get(url("organization", "yipscell")).text
         assert 'href="/organizer/organizations/yipscell/history/"' in text
 
@@ -623,7 +629,7 @@ class TestHistoryPage:
         assert client.get(self.page()).status_code == 302
         client.force_login(team.owner)
         assert client.get(self.page()).status_code == 404
-        client.force_login(UserFactory(username="organizer", is_staff=True))
+        client.force_login(OrganizerFactory())
         assert client.get(self.page()).status_code == 200
         assert client.get(self.page("no-such")).status_code == 404
 
@@ -632,7 +638,7 @@ class TestHistoryPage:
         client.post(url("edit_profile", "yipscell"), profile_data(directory.yipscell, city="Suwon"))
         client.post(url("asset_add", "yipscell"), asset_data(directory))
         client.post(url("criterion_add", "yipscell", "interest"), interest_data(directory))
-        client.force_login(UserFactory(username="organizer", is_staff=True))
+        client.force_login(OrganizerFactory())
         page = " ".join(client.get(self.page()).text.split())
         entries = page.split('class="history__entry')[1:]
         profile = next(e for e in entries if "changed organization" in e)
@@ -660,10 +666,10 @@ class TestHistoryPage:
             data = profile_data(directory.yipscell, city=f"City {n}")
             client.post(url("edit_profile", "yipscell"), data)
             client.post(url("asset_add", "yipscell"), asset_data(directory, name=f"A-{n}"))
-        client.force_login(UserFactory(username="organizer", is_staff=True))
+        client.force_login(OrganizerFactory())
         # session, user, organization; eight record kinds and their eight tracked lists;
-        # logins, focus areas, deal types and the organizations named
-        with django_assert_num_queries(20):
+        # logins, focus areas, deal types and the organizations named; the organizer's permissions
+        with django_assert_num_queries(22):
             response = client.get(self.page())
         assert " ".join(response.text.split()).count("changed organization") == edits
 

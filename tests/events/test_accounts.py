@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.http import HttpRequest  # django-axes asks every login for its request
 from django.test import Client
 from django.urls import reverse
 
@@ -48,7 +49,7 @@ def test_password_reset_by_email_in_the_chosen_language(mailoutbox):
         follow=True,
     )
     assert "새 비밀번호를 저장했습니다." in response.content.decode()
-    assert Client().login(username="mina", password="Shonan-iPark-2025")
+    assert Client().login(request=HttpRequest(), username="mina", password="Shonan-iPark-2025")
 
 
 def test_password_reset_for_an_unknown_address_sends_nothing(mailoutbox):

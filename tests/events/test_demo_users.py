@@ -5,6 +5,7 @@ from io import StringIO
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest  # django-axes asks every login for its request
 from django.test import Client
 from django.urls import reverse
 
@@ -42,7 +43,7 @@ def test_demo_delegates_log_in_with_the_printed_passwords(settings, fixtures_loa
     ]:
         assert f"username {username!r}, password {password!r}" in output
         client = Client()
-        assert client.login(username=username, password=password)
+        assert client.login(request=HttpRequest(), username=username, password=password)
         user = get_user_model().objects.get(username=username)
         assert user.contact.organization.slug == organization
         assert not user.is_staff
@@ -73,10 +74,20 @@ def test_running_again_rebuilds_instead_of_duplicating(settings, fixtures_loaded
     run()
     assert Event.objects.filter(slug="kbio-demo").count() == 1
     assert get_user_model().objects.filter(username="yipscell-bd").count() == 1
-    assert Client().login(username="yipscell-bd", password="kbio-yipscell-demo")
+    assert Client().login(
+        request=HttpRequest(), username="yipscell-bd", password="kbio-yipscell-demo"
+    )
 
 
 def test_without_the_fixtures_it_says_what_to_load(settings, db):
     settings.DEBUG = True
     with pytest.raises(CommandError, match="Load the fixtures first"):
         run()
+
+
+def test_the_demo_organizer_runs_events(settings, fixtures_loaded):
+    settings.DEBUG = True
+    run()
+    client = Client()
+    assert client.login(request=HttpRequest(), username="admin", password="kbio-admin-demo")
+    assert client.get(reverse("organizer:dashboard", args=["kbio-demo"])).status_code == 200

@@ -9,7 +9,7 @@ from kbio.outcomes.models import Outcome
 from tests.browser import headless_chromium
 from tests.events.conftest import make_party
 from tests.events.factories import MeetingFactory, MeetingRequestFactory
-from tests.factories import UserFactory
+from tests.factories import OrganizerFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -47,7 +47,7 @@ def test_dashboard_and_outcome_without_javascript(live_server, browser, past_eve
         table=past_event.tables.get(number=1),
         is_published=True,
     )
-    UserFactory(username="organizer", is_staff=True)
+    OrganizerFactory()
 
     # The venture records the outcome from its agenda.
     venture = log_in(browser, live_server, "alice")
@@ -96,7 +96,7 @@ def test_organizer_schedules_and_publishes_then_a_participant_downloads_the_cale
             recipient=partner.participation,
             status=RequestStatus.ACCEPTED,
         )
-    UserFactory(username="organizer", is_staff=True)
+    OrganizerFactory()
 
     organizer = log_in(browser, live_server, "organizer")
     organizer.goto(f"{live_server.url}/organizer/events/{event.slug}/schedule/")

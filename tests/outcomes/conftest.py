@@ -18,7 +18,7 @@ from tests.events.factories import (
     TimeSlotFactory,
     tokyo,
 )
-from tests.factories import UserFactory
+from tests.factories import OrganizerFactory
 
 __all__ = ["anonymous", "english_urls", "fast_password_hashing"]
 
@@ -82,7 +82,7 @@ def held(past_event, alice, bob):
 
 @pytest.fixture
 def staff(db):
-    user = UserFactory(username="organizer", is_staff=True)
+    user = OrganizerFactory()
     client = Client()
     client.force_login(user)
     client.user = user
