@@ -10,6 +10,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from kbio.core.forms import SafeIdsMixin
+
 from .models import (
     Asset,
     Contact,
@@ -56,7 +58,7 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(SafeIdsMixin, forms.ModelForm):
     """What members may change about their organization. Name, slug, kind and country are
     the organizer's: they identify the organization at events and in imports."""
 
@@ -124,7 +126,7 @@ class ProfileForm(forms.ModelForm):
         return [area for name in self.focus_fields for area in self.cleaned_data[name]]
 
 
-class EvidenceForm(forms.ModelForm):
+class EvidenceForm(SafeIdsMixin, forms.ModelForm):
     """The source and checked-on date every partnering criterion carries."""
 
     evidence_fields = ["source_url", "checked_on"]
@@ -273,7 +275,7 @@ class RelationshipForm(EvidenceForm):
         return cleaned
 
 
-class AssetForm(forms.ModelForm):
+class AssetForm(SafeIdsMixin, forms.ModelForm):
     therapeutic_areas = _area_choice(FocusArea.Kind.THERAPEUTIC_AREA, _("Therapeutic areas"))
 
     class Meta:
@@ -310,7 +312,7 @@ class AssetForm(forms.ModelForm):
         )
 
 
-class ContactForm(forms.ModelForm):
+class ContactForm(SafeIdsMixin, forms.ModelForm):
     """A member of the team. Only owners see the role field (`with_role`)."""
 
     class Meta:

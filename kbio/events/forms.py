@@ -1,38 +1,14 @@
 from __future__ import annotations
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format, time_format
 from django.utils.translation import gettext_lazy as _
 
+from kbio.core.forms import ChoicesByIdField
 from kbio.directory.models import Asset, Contact, Organization
 
 from .models import DECLINE_NOTE_MAX_LENGTH, MESSAGE_MAX_LENGTH, DeclineReason, Event, TimeSlot
-
-# The widest integer a database column holds; the ids of every table fit in it.
-_LARGEST_ID = 2**63 - 1
-
-
-class ChoicesByIdField(forms.ModelMultipleChoiceField):
-    """Checkboxes of rows by id that refuse an id no column can hold as an invalid choice.
-
-    Django looks the ids up with `__in`, which passes such a number to the database as it is:
-    SQLite then raises OverflowError instead of finding nothing."""
-
-    def clean(self, value):
-        for pk in value if isinstance(value, list | tuple) else ():
-            try:
-                too_large = abs(int(str(pk))) > _LARGEST_ID
-            except ValueError:
-                continue  # not a number: Django's own check refuses it
-            if too_large:
-                raise ValidationError(
-                    self.error_messages["invalid_pk_value"],
-                    code="invalid_pk_value",
-                    params={"pk": pk},
-                )
-        return super().clean(value)
 
 
 class RegistrationForm(forms.Form):

@@ -251,6 +251,8 @@ class TestProfile:
             ("founded", "99999999999999999999", "less than or equal to 2100"),
             ("founded", "12x", "Enter a whole number."),
             ("modalities", ["999999"], "Select a valid choice. 999999 is not one of"),
+            # An id no column can hold: SQLite raised OverflowError (a 500) before.
+            ("modalities", ["9" * 25], "is not a valid value"),
             ("intents", ["world-domination"], "Select a valid choice."),
             ("website", "javascript:alert(1)", "Enter a valid URL."),
         ],
