@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from kbio.directory.models import Contact, MemberRole, Organization
 from kbio.events.models import Participation
+from kbio.events.notifications import send_or_log
 
 from .models import Application, ApplicationStatus, Invitation, token_digest
 
@@ -24,14 +25,19 @@ def _absolute(path: str) -> str:
 
 
 def _send(template: str, context: dict, *, to: str, language: str) -> None:
-    """One e-mail (text and HTML) in the reader's language."""
-    with translation.override(language):
-        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-        text = render_to_string(f"{template}.txt", context)
-        html = render_to_string(f"{template}.html", context)
-    message = EmailMultiAlternatives(subject, text, to=[to])
-    message.attach_alternative(html, "text/html")
-    message.send()
+    """One e-mail (text and HTML) in the reader's language, sent after the change committed;
+    a failure is logged (the invitation stays, and can be sent again), never an error page."""
+
+    def build() -> EmailMultiAlternatives:
+        with translation.override(language):
+            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+            text = render_to_string(f"{template}.txt", context)
+            html = render_to_string(f"{template}.html", context)
+        message = EmailMultiAlternatives(subject, text, to=[to])
+        message.attach_alternative(html, "text/html")
+        return message
+
+    send_or_log(build, f"{template} to {to}")
 
 
 def is_member(organization: Organization, email: str) -> bool:

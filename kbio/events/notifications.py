@@ -30,7 +30,7 @@ KINDS = ("requested", "accepted", "declined")
 logger = logging.getLogger(__name__)
 
 
-def _send(build: Callable[[], EmailMultiAlternatives], about: str) -> int:
+def send_or_log(build: Callable[[], EmailMultiAlternatives], about: str) -> int:
     """Build and send one email; 1 if it left, 0 if it failed.
 
     The notices go out once the change they announce has committed: a failure (a text the
@@ -92,7 +92,7 @@ def send_request_email(meeting_request: MeetingRequest, kind: str) -> int:
             message.attach_alternative(html, "text/html")
             return message
 
-        sent += _send(build, f"request {meeting_request.pk} {kind} ({language})")
+        sent += send_or_log(build, f"request {meeting_request.pk} {kind} ({language})")
     return sent
 
 
@@ -144,7 +144,7 @@ def send_thread_message_email(message: RequestMessage) -> int:
             email.attach_alternative(html, "text/html")
             return email
 
-        sent += _send(build, f"message {message.pk} ({language})")
+        sent += send_or_log(build, f"message {message.pk} ({language})")
     return sent
 
 
@@ -162,7 +162,7 @@ def send_schedule_published(event: Event) -> int:
     for participation in participations:
         agenda = agendas[participation.pk]
         for language, addresses in sorted(_by_language(participation).items()):
-            sent += _send(
+            sent += send_or_log(
                 partial(_schedule_message, event, participation, agenda, language, addresses),
                 f"schedule of {participation.organization.slug} ({language})",
             )

@@ -271,3 +271,15 @@ def test_invitation_link_query_count_does_not_grow(
     with django_assert_num_queries(1):
         response = Client().get(path)
     assert response.status_code == 200
+
+
+def test_an_unreachable_mail_server_does_not_lose_the_invitation(organizer, bob, send, monkeypatch):
+    from django.core.mail import EmailMultiAlternatives
+
+    def refuse(self, *args, **kwargs):
+        raise ConnectionRefusedError("no mail server")
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse)
+    response = send(organizer, bob.organization)
+    assert response.status_code == 302
+    assert Invitation.objects.filter(organization=bob.organization).count() == 1
