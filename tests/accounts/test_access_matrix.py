@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, r
 from kbio.accounts.models import Application, Invitation
 from kbio.directory.models import Contact, Interest, MemberRole
 from kbio.events.models import MeetingRequest
+from kbio.matching.models import ShortlistEntry, SuggestionFeedback
 from tests.factories import AssetFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,9 +157,12 @@ def snapshot(alice):
         org.contacts.count(),
         Interest.objects.filter(organization=org).count(),
         Invitation.objects.filter(organization=org, revoked_at__isnull=True).count(),
-        sorted(org.shortlist_entries.values_list("partner_id", flat=True))
-        if hasattr(org, "shortlist_entries")
-        else [],
+        sorted(
+            ShortlistEntry.objects.filter(organization=org).values_list("partner_id", flat=True)
+        ),
+        sorted(
+            SuggestionFeedback.objects.filter(organization=org).values_list("partner_id", flat=True)
+        ),
     )
 
 
