@@ -121,7 +121,8 @@ def upcoming_meetings(organization, now: datetime | None = None) -> list[Meeting
     """Published meetings of the organization that have not ended, soonest first."""
     now = now or timezone.now()
     return list(
-        Meeting.objects.filter(
+        Meeting.objects.standing()
+        .filter(
             Q(requester__organization=organization) | Q(recipient__organization=organization),
             is_published=True,
             slot__ends_at__gt=now,

@@ -25,6 +25,14 @@ from django.utils.translation import gettext_lazy as _
 from kbio.core.validators import validate_date_in_range, validate_single_line, validate_text
 from kbio.directory.models import Asset, Contact, Organization, TranslatedName
 
+from .request_states import (  # noqa: F401  (the request's states live there; re-exported)
+    LIVE_STATUSES,
+    DeclineReason,
+    RequestStatus,
+    decline_reason_error,
+    transition_error,
+)
+
 
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
@@ -517,25 +525,9 @@ class Table(models.Model):
             raise ValidationError({"host": _("The host must take part in this event.")})
 
 
-class RequestStatus(models.TextChoices):
-    PENDING = "pending", _("Pending")
-    ACCEPTED = "accepted", _("Accepted")
-    DECLINED = "declined", _("Declined")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-LIVE_STATUSES = (RequestStatus.PENDING, RequestStatus.ACCEPTED)
-
 # The longest message of a request or of its thread: a few paragraphs, not a document.
 MESSAGE_MAX_LENGTH = 2000
 DECLINE_NOTE_MAX_LENGTH = 1000
-
-
-class DeclineReason(models.TextChoices):
-    OUTSIDE_FOCUS = "outside_focus", _("Outside our focus")
-    TOO_EARLY = "too_early", _("Too early for us")
-    NO_CAPACITY = "no_capacity", _("No capacity at this event")
-    OTHER = "other", _("Other")
 
 
 class MeetingRequestQuerySet(models.QuerySet):
@@ -718,8 +710,47 @@ class MeetingRequest(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("events:request", args=[self.event.slug, self.pk])
 
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._remember_stored()
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._remember_stored()
+
+    def _remember_stored(self) -> None:
+        # The status and sides as read, so that a form saving this row checks the change.
+        self._stored = {name: self.__dict__.get(name) for name in self.GUARDED_FIELDS}
+
+    GUARDED_FIELDS = ("status", "requester_id", "recipient_id")
+
     def clean(self):
         errors = {}
+        stored = getattr(self, "_stored", None)
+        if self.pk is not None and stored is not None:
+            placed = getattr(self, "has_meeting", None)
+            moved = any(
+                stored[name] is not None and stored[name] != getattr(self, name)
+                for name in self.GUARDED_FIELDS
+            )
+            if moved and placed is None:
+                placed = Meeting.objects.filter(request_id=self.pk).exists()
+            if stored["status"] is not None:
+                problem = transition_error(stored["status"], self.status, placed=bool(placed))
+                if problem:
+                    errors["status"] = problem
+            if placed and any(
+                stored[name] is not None and stored[name] != getattr(self, name)
+                for name in ("requester_id", "recipient_id")
+            ):
+                errors["requester"] = _(
+                    "This request is placed on the schedule; its two sides cannot change."
+                )
+        problem = decline_reason_error(self.status, self.decline_reason)
+        if problem:
+            errors["decline_reason"] = problem
         if self.requester_id and self.recipient_id and self.event_id:
             if self.requester.event_id != self.event_id:
                 errors["requester"] = _("The requester must take part in this event.")
@@ -843,6 +874,16 @@ class RequestMessage(models.Model):
         return self.author.get_full_name() or self.author.get_username()
 
 
+class MeetingQuerySet(models.QuerySet):
+    def standing(self):
+        """Meetings whose request is still accepted: the only ones a page or file lists. (The
+        database refuses any other since migration 0007; rows written before it may remain.)"""
+        return self.filter(request__status=RequestStatus.ACCEPTED)
+
+    def of_event(self, event: Event):
+        return self.standing().filter(request__event=event)
+
+
 class Meeting(models.Model):
     """An accepted request placed in a slot at a table by the scheduler (or by hand)."""
 
@@ -883,6 +924,8 @@ class Meeting(models.Model):
     )
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
 
     class Meta:
         ordering = ["slot__starts_at", "table__number"]

@@ -7,8 +7,8 @@ meeting visible to its two participants and emails them their agenda.
 
 The organizer page, the `schedule_meetings` command and the bench all go through these two
 functions. A meeting the database would refuse (a participant booked twice in a slot, a table
-taken) cannot come out of here: the scheduler keeps the rules, and the triggers of migration
-0003 refuse anything that does not.
+taken) cannot come out of here: the scheduler keeps the rules, and the triggers of migrations
+0003 and 0007 refuse anything that does not, whichever of the meeting and its request changes.
 """
 
 from __future__ import annotations
@@ -46,6 +46,9 @@ from .models import (
 SCHEDULABLE = (EventStatus.CLOSED, EventStatus.SCHEDULED, EventStatus.PUBLISHED)
 
 Progress = Callable[[str], None]
+
+# The reason code of a request withdrawn while the scheduler ran (beside the scheduler's own).
+WITHDRAWN = "withdrawn"
 
 
 @dataclass
@@ -279,6 +282,29 @@ def schedule_event(
                 "request_id", flat=True
             )
         )
+        # Lock the requests about to be placed. One withdrawn while the scheduler ran is left
+        # out and listed; a participant withdrawing one now waits for this run to be saved
+        # (and then finds the event scheduled).
+        placements = {
+            request_id: spot
+            for request_id, spot in result.placements.items()
+            if request_id not in kept
+        }
+        still_accepted = set(
+            MeetingRequest.objects.select_for_update()
+            .filter(pk__in=list(placements), status=RequestStatus.ACCEPTED)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        withdrawn = sorted(set(placements) - still_accepted)
+        if withdrawn:
+            for request_id in withdrawn:
+                del placements[request_id]
+            run.placed -= len(withdrawn)
+            run.details["unplaced"].extend(
+                {"request": request_id, "reason": WITHDRAWN, "participant": None}
+                for request_id in withdrawn
+            )
         try:
             with transaction.atomic():
                 Meeting.objects.bulk_create(
@@ -290,8 +316,7 @@ def schedule_event(
                             slot_id=slot_id,
                             table_id=table_id,
                         )
-                        for request_id, (slot_id, table_id) in result.placements.items()
-                        if request_id not in kept
+                        for request_id, (slot_id, table_id) in placements.items()
                     ],
                     batch_size=2000,
                 )

@@ -22,7 +22,6 @@ from kbio.matching.services import match_index_invalidate
 
 from . import notifications
 from .models import (
-    LIVE_STATUSES,
     MESSAGE_MAX_LENGTH,
     Attendee,
     DeclineReason,
@@ -37,6 +36,7 @@ from .models import (
     SessionKind,
     TimeSlot,
 )
+from .request_states import decline_reason_error, sources
 
 # --- the organizer's side ---------------------------------------------------------------------
 
@@ -283,7 +283,7 @@ def meeting_request_accept(
     _require_answers_open(meeting_request)
     now = now or timezone.now()
     changed = MeetingRequest.objects.filter(
-        pk=meeting_request.pk, status=RequestStatus.PENDING
+        pk=meeting_request.pk, status__in=sources(RequestStatus.ACCEPTED)
     ).update(status=RequestStatus.ACCEPTED, answered_by=by, answered_at=now, updated=now)
     if not changed:
         raise _refuse_changed(meeting_request)
@@ -302,11 +302,11 @@ def meeting_request_decline(
     now: datetime | None = None,
 ) -> MeetingRequest:
     _require_answers_open(meeting_request)
-    if reason not in DeclineReason.values:
+    if decline_reason_error(RequestStatus.DECLINED, reason):
         raise ValidationError(_("Choose a reason for declining."), code="reason")
     now = now or timezone.now()
     changed = MeetingRequest.objects.filter(
-        pk=meeting_request.pk, status=RequestStatus.PENDING
+        pk=meeting_request.pk, status__in=sources(RequestStatus.DECLINED)
     ).update(
         status=RequestStatus.DECLINED,
         decline_reason=reason,
@@ -329,27 +329,38 @@ def meeting_request_decline(
 def meeting_request_cancel(
     *, meeting_request: MeetingRequest, now: datetime | None = None
 ) -> MeetingRequest:
-    """The requester withdraws a pending or accepted request; an unpublished meeting goes too."""
-    _require_answers_open(meeting_request)
+    """The requester withdraws a pending or accepted request; an unpublished meeting goes too.
+
+    The request's row is locked first: a scheduler saving its meetings at this moment either
+    finishes before (and the event is then scheduled, so the cancel is refused) or finds the
+    request cancelled and leaves it out. The meeting goes before the status changes, as the
+    database refuses a meeting on a request that is no longer accepted.
+    """
     now = now or timezone.now()
-    changed = (
-        MeetingRequest.objects.filter(pk=meeting_request.pk, status__in=LIVE_STATUSES)
-        .exclude(meeting__is_published=True)
-        .update(status=RequestStatus.CANCELLED, cancelled_at=now, updated=now)
+    locked = (
+        MeetingRequest.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .filter(pk=meeting_request.pk)
+        .first()
     )
-    if not changed:
-        meeting_request.refresh_from_db(fields=["status"])
-        if meeting_request.is_live:
-            raise ValidationError(
-                _("This meeting is on the published schedule; ask the organizer to cancel it."),
-                code="published",
-            )
+    if locked is None:
+        raise ValidationError(_("This request no longer exists."), code="gone")
+    _require_answers_open(locked)
+    if locked.status not in sources(RequestStatus.CANCELLED):
         raise ValidationError(
             _("This request is already %(status)s.")
-            % {"status": meeting_request.get_status_display().lower()},
+            % {"status": locked.get_status_display().lower()},
             code="not_live",
         )
-    Meeting.objects.filter(request=meeting_request).delete()
+    if Meeting.objects.filter(request=locked, is_published=True).exists():
+        raise ValidationError(
+            _("This meeting is on the published schedule; ask the organizer to cancel it."),
+            code="published",
+        )
+    Meeting.objects.filter(request=locked).delete()
+    MeetingRequest.objects.filter(pk=locked.pk).update(
+        status=RequestStatus.CANCELLED, cancelled_at=now, updated=now
+    )
     meeting_request.refresh_from_db()
     return meeting_request
 

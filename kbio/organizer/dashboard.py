@@ -153,7 +153,7 @@ def load(
     spread = Counter(meetings_of.values())
     distribution = [(n, spread[n]) for n in range(max(spread, default=-1) + 1)]
 
-    meeting_counts = Meeting.objects.filter(request__event=event).aggregate(
+    meeting_counts = Meeting.objects.of_event(event).aggregate(
         placed=Count("pk"), published=Count("pk", filter=Q(is_published=True))
     )
 
@@ -180,9 +180,9 @@ def load(
     org_of = {p.participation: p.organization for p in participants}
     held_pairs = {
         pair_of(org_of[requester], org_of[recipient])
-        for requester, recipient in Meeting.objects.filter(
-            request__event=event, is_published=True, slot__starts_at__lte=now
-        ).values_list("request__requester_id", "request__recipient_id")
+        for requester, recipient in Meeting.objects.of_event(event)
+        .filter(is_published=True, slot__starts_at__lte=now)
+        .values_list("request__requester_id", "request__recipient_id")
     }
     records = [
         spine.Record(pair_of(a, b), stage, on, pk)

@@ -399,7 +399,7 @@ def schedule_csv(event: Event) -> str:
     tz = event.tzinfo
     rows = []
     for starts_at, ends_at, number, label, *people, asset_owner, asset, published in (
-        Meeting.objects.filter(request__event=event)
+        Meeting.objects.of_event(event)
         .order_by("slot__starts_at", "table__number")
         .values_list(
             "slot__starts_at",

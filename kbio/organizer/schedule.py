@@ -26,6 +26,7 @@ from kbio.events.models import (
     Table,
     TimeSlot,
 )
+from kbio.events.scheduling import WITHDRAWN
 from kbio.lib import scheduler
 
 # Beyond this many tables or slots the timetable is not drawn: the page would be too wide or
@@ -58,10 +59,16 @@ def reason_text(code: str, names: tuple[str, str], about: str | None) -> str:
         return _(
             "Every slot %(a)s and %(b)s could share is taken by one of their other meetings."
         ) % {"a": a, "b": b}
+    if code == WITHDRAWN:
+        return _("The request between %(a)s and %(b)s was withdrawn while the scheduler ran.") % {
+            "a": a,
+            "b": b,
+        }
     return code
 
 
 REASON_NAMES = {
+    WITHDRAWN: _lazy("withdrawn while the scheduler ran"),
     scheduler.NEVER_BOTH_FREE: _lazy("never free at the same time"),
     scheduler.OVERBOOKED: _lazy("more accepted meetings than free slots"),
     scheduler.NO_TABLE_FREE: _lazy("no table free"),
@@ -154,7 +161,7 @@ def _short(event: Event) -> tuple[list[ShortRow], int]:
     ):
         wanted[pk] = wanted.get(pk, 0) + n
     placed: Counter[int] = Counter()
-    for requester, recipient in Meeting.objects.filter(request__event=event).values_list(
+    for requester, recipient in Meeting.objects.of_event(event).values_list(
         "requester_id", "recipient_id"
     ):
         placed[requester] += 1
@@ -171,7 +178,7 @@ def _short(event: Event) -> tuple[list[ShortRow], int]:
 
 def _grid(event: Event, slots: list[TimeSlot], tables: list[Table]) -> Grid:
     at: dict[tuple[int, int], Meeting] = {}
-    for meeting in Meeting.objects.filter(request__event=event).select_related(
+    for meeting in Meeting.objects.of_event(event).select_related(
         "requester__organization", "recipient__organization"
     ):
         at[meeting.slot_id, meeting.table_id] = meeting

@@ -36,13 +36,13 @@ from kbio.directory.models import (
 )
 from kbio.events.models import (
     LIVE_STATUSES,
-    DeclineReason,
     Event,
     Meeting,
     MeetingRequest,
     Participation,
     RequestStatus,
 )
+from kbio.events.request_states import decline_reason_error, transition_error
 from kbio.matching.services import match_index_invalidate
 
 from . import csvfiles
@@ -657,15 +657,6 @@ def criteria_import(*, data: bytes) -> ImportResult:
 # --- meeting requests -------------------------------------------------------------------------
 
 REQUEST_REQUIRED = ("requester", "recipient", "status")
-# The changes of status the pages allow (answer a pending request; withdraw a live one).
-ALLOWED_CHANGES = frozenset(
-    {
-        (RequestStatus.PENDING, RequestStatus.ACCEPTED),
-        (RequestStatus.PENDING, RequestStatus.DECLINED),
-        (RequestStatus.PENDING, RequestStatus.CANCELLED),
-        (RequestStatus.ACCEPTED, RequestStatus.CANCELLED),
-    }
-)
 
 
 def _request_state(r: MeetingRequest) -> tuple:
@@ -788,44 +779,15 @@ class _RequestRows:
             before = None
         else:
             before = _request_state(target)
-            if status != target.status and status in RequestStatus.values:
-                if target.has_meeting:
-                    errors.append(
-                        RowError(
-                            row.line,
-                            _(
-                                "This request is placed on the schedule; its status cannot "
-                                "change from %(old)s to %(new)s."
-                            )
-                            % {"old": target.status, "new": status},
-                            "status",
-                        )
-                    )
-                elif (target.status, status) not in ALLOWED_CHANGES:
-                    errors.append(
-                        RowError(
-                            row.line,
-                            _("The request is already %(old)s; it cannot become %(new)s.")
-                            % {"old": target.status, "new": status},
-                            "status",
-                        )
-                    )
+            if status in RequestStatus.values:
+                problem = transition_error(target.status, status, placed=target.has_meeting)
+                if problem:
+                    errors.append(RowError(row.line, problem, "status"))
         reason = row.get("decline_reason") if row.has("decline_reason") else target.decline_reason
-        if status == RequestStatus.DECLINED and reason not in DeclineReason.values:
-            errors.append(
-                RowError(
-                    row.line,
-                    _("A declined request needs a reason: one of %(values)s.")
-                    % {"values": ", ".join(DeclineReason.values)},
-                    "decline_reason",
-                )
-            )
-        elif status != RequestStatus.DECLINED and reason:
-            errors.append(
-                RowError(
-                    row.line, _("Only a declined request has a decline reason."), "decline_reason"
-                )
-            )
+        if status in RequestStatus.values:
+            problem = decline_reason_error(status, reason)
+            if problem:
+                errors.append(RowError(row.line, problem, "decline_reason"))
         if status in LIVE_STATUSES and any(other is not target for other in self.live[key]):
             errors.append(
                 RowError(

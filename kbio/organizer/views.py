@@ -490,9 +490,8 @@ def outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     """The meetings that have taken place, each with where its collaboration stands."""
     event = _event_or_404(slug)
     meetings = list(
-        Meeting.objects.filter(
-            request__event=event, is_published=True, slot__starts_at__lte=timezone.now()
-        )
+        Meeting.objects.of_event(event)
+        .filter(is_published=True, slot__starts_at__lte=timezone.now())
         .select_related(
             "slot", "table", "request__requester__organization", "request__recipient__organization"
         )
