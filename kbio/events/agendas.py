@@ -15,6 +15,7 @@ from datetime import datetime
 from kbio.directory.models import Contact, Organization
 
 from .models import Attendee, Event, Meeting, MeetingRequest, Participation, Table
+from .pairs import kept_requests
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,8 @@ def _agenda(
     delegates: dict[int, list[Contact]],
 ) -> Agenda:
     agenda = Agenda()
-    for meeting_request in requests:
+    # Both asked each other and both accepted: one of the two requests carries the meeting.
+    for meeting_request in kept_requests(list(requests)):
         side = meeting_request.other_side(participation)
         meeting = meeting_request.published_meeting
         if meeting is None:
@@ -83,12 +85,6 @@ def _agenda(
                 partner_delegates=tuple(delegates.get(side.pk, ())),
             )
         )
-    # Two accepted requests between the same pair (both asked, both said yes) share one
-    # meeting: the partner is met, not left unplaced.
-    met = {row.partner.pk for row in agenda.meetings}
-    agenda.unplaced = [
-        organization for organization in agenda.unplaced if organization.pk not in met
-    ]
     agenda.meetings.sort(key=lambda row: (row.starts_at, row.table.number))
     agenda.unplaced.sort(key=lambda organization: organization.name.lower())
     return agenda

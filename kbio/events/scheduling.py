@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 
 from kbio.lib import scheduler
 
-from . import notifications
+from . import notifications, pairs
 from .models import (
     Event,
     EventStatus,
@@ -64,7 +64,7 @@ class Loaded:
     pinned: int
 
 
-def _priorities(pairs: dict[int, tuple[int, int]]) -> dict[int, float]:
+def _priorities(org_pairs: dict[int, tuple[int, int]]) -> dict[int, float]:
     """The match score (0–100) of each request's two organizations (given by id): when not
     every meeting fits, the better matches are placed first. Organizations the matching index
     does not know (switched off in the directory) and pairs it never suggests weigh 0."""
@@ -76,7 +76,7 @@ def _priorities(pairs: dict[int, tuple[int, int]]) -> dict[int, float]:
     orgs = index.orgs
     row_of = index.engine.row_of
     by_viewer: dict[int, list[tuple[int, int | None]]] = defaultdict(list)
-    for request_id, (a, b) in pairs.items():
+    for request_id, (a, b) in org_pairs.items():
         by_viewer[a].append((request_id, row_of.get(b)))
     found: dict[int, float] = {}
     for viewer_key, wanted in by_viewer.items():
@@ -139,34 +139,22 @@ def load(event: Event, *, with_priorities: bool = True) -> Loaded:
             "recipient__organization_id",
         )
     )
-    sides: dict[int, tuple[int, int]] = {}
-    twins: dict[int, int] = {}
-    first_of_pair: dict[frozenset, int] = {}
-    pairs: dict[int, tuple[int, int]] = {}
     published = {
         request_id: (slot_id, table_id)
         for request_id, slot_id, table_id in Meeting.objects.filter(
             request__event=event, is_published=True
         ).values_list("request_id", "slot_id", "table_id")
     }
-    for pk, requester, recipient, requester_org, recipient_org in accepted:
-        pair = frozenset((requester, recipient))
-        first = first_of_pair.get(pair)
-        # Both asked each other and both said yes: one meeting covers the two requests. The
-        # one already published (else the older) carries it.
-        if first is not None:
-            if pk in published and first not in published:
-                twins[first] = pk
-                first_of_pair[pair] = pk
-                del sides[first]
-                del pairs[first]
-            else:
-                twins[pk] = first
-                continue
-        first_of_pair.setdefault(pair, pk)
-        sides[pk] = (requester, recipient)
-        pairs[pk] = (requester_org, recipient_org)
-    priorities = _priorities(pairs) if with_priorities else {}
+    # Both asked each other and both said yes: one meeting covers the two requests.
+    folded = pairs.fold(
+        pairs.RequestRow(pk, requester, recipient, pk in published)
+        for pk, requester, recipient, _a, _b in accepted
+    )
+    organizations = {pk: (a, b) for pk, _r, _c, a, b in accepted}
+    sides = {row.pk: (row.requester, row.recipient) for row in folded.kept}
+    priorities = {}
+    if with_priorities:
+        priorities = _priorities({row.pk: organizations[row.pk] for row in folded.kept})
     meetings = [
         scheduler.Meeting(id=pk, a=a, b=b, priority=priorities.get(pk, 0.0))
         for pk, (a, b) in sides.items()
@@ -183,7 +171,7 @@ def load(event: Event, *, with_priorities: bool = True) -> Loaded:
         meetings=meetings,
         pinned=pinned,
     )
-    return Loaded(problem=problem, sides=sides, twins=twins, pinned=len(pinned))
+    return Loaded(problem=problem, sides=sides, twins=folded.twins, pinned=len(pinned))
 
 
 def _refuse_unless_schedulable(event: Event) -> None:

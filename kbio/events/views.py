@@ -43,6 +43,7 @@ from .forms import (
     SortForm,
 )
 from .models import Event, MeetingRequest, Participation, RequestStatus, SessionKind
+from .pairs import kept_requests
 
 
 def _event_or_404(slug: str) -> Event:
@@ -530,7 +531,8 @@ def request_cancel(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def agenda(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     mine = _registered_or_404(request, event)
-    accepted = list(MeetingRequest.objects.involving(mine).accepted().for_lists())
+    # Both asked each other and both accepted: one meeting covers the two requests.
+    accepted = kept_requests(list(MeetingRequest.objects.involving(mine).accepted().for_lists()))
     blocked = set(mine.blocked_slots.values_list("pk", flat=True))
     # Whom to look for at the table: the partner's delegates, printed on the agenda.
     delegates = delegates_by_participation(r.other_side(mine).pk for r in accepted)
@@ -545,10 +547,6 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             unscheduled.append(meeting_request)
         else:
             by_slot.setdefault(meeting.slot_id, []).append(meeting_request)
-    # Both asked each other and both accepted: the one meeting placed covers the two requests.
-    met = {r.partner.pk for rows in by_slot.values() for r in rows}
-    twins = [r for r in unscheduled if r.partner.pk in met]
-    unscheduled = [r for r in unscheduled if r.partner.pk not in met]
     programme = []
     for session in event.sessions.prefetch_related("slots"):
         rows = []
@@ -570,8 +568,8 @@ def agenda(request: HttpRequest, slug: str) -> HttpResponse:
             "mine": mine,
             "programme": programme,
             "unscheduled": unscheduled,
-            "accepted_count": len(accepted) - len(twins),
-            "scheduled_count": len(accepted) - len(twins) - len(unscheduled),
+            "accepted_count": len(accepted),
+            "scheduled_count": len(accepted) - len(unscheduled),
             "fixed_table": mine.fixed_table_or_none,
             "pending_count": _pending_count(mine),
         },

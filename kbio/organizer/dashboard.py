@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_countries import countries
 
 from kbio.directory.models import Organization
+from kbio.events import pairs
 from kbio.events.models import (
     Attendee,
     DeclineReason,
@@ -70,7 +71,7 @@ class Figures:
     by_country: list[tuple[str, int]]  # (country code, count), most first
     requests_by_status: dict[str, int]
     decline_reasons: list[tuple[str, int]]  # (reason code, count), in reason order
-    meetings_of: dict[int, int]  # participation -> accepted requests it is part of
+    meetings_of: dict[int, int]  # participation -> meetings its accepted requests make
     distribution: list[tuple[int, int]]  # (meetings, participants with that many)
     placed: int
     published: int
@@ -135,21 +136,33 @@ def load(
 
     requests = list(
         MeetingRequest.objects.filter(event=event).values_list(
-            "requester_id", "recipient_id", "status", "decline_reason"
+            "pk",
+            "requester_id",
+            "recipient_id",
+            "status",
+            "decline_reason",
+            "meeting__is_published",
         )
     )
-    statuses = Counter(status for _r, _c, status, _reason in requests)
+    statuses = Counter(status for _pk, _r, _c, status, _reason, _published in requests)
     requests_by_status = {status: statuses[status] for status in RequestStatus.values}
-    reasons = Counter(reason for _r, _c, status, reason in requests if status == "declined")
+    reasons = Counter(
+        reason
+        for _pk, _r, _c, status, reason, _published in requests
+        if status == RequestStatus.DECLINED
+    )
     decline_reasons = [(code, reasons[code]) for code in DeclineReason.values if reasons[code]]
-    meetings_of = {p.participation: 0 for p in participants}
     asked: dict[int, set[int]] = defaultdict(set)  # participation -> partners in any request
-    for requester, recipient, status, _reason in requests:
+    for _pk, requester, recipient, *_rest in requests:
         asked[requester].add(recipient)
         asked[recipient].add(requester)
-        if status == RequestStatus.ACCEPTED:
-            meetings_of[requester] = meetings_of.get(requester, 0) + 1
-            meetings_of[recipient] = meetings_of.get(recipient, 0) + 1
+    # Both asked each other and both accepted: one meeting for the pair.
+    meetings_to_be = pairs.fold(
+        pairs.RequestRow(pk, requester, recipient, bool(published))
+        for pk, requester, recipient, status, _reason, published in requests
+        if status == RequestStatus.ACCEPTED
+    ).per_participant()
+    meetings_of = {p.participation: meetings_to_be[p.participation] for p in participants}
     spread = Counter(meetings_of.values())
     distribution = [(n, spread[n]) for n in range(max(spread, default=-1) + 1)]
 

@@ -15,12 +15,12 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
+from kbio.events import pairs
 from kbio.events.models import (
     Event,
     Meeting,
     MeetingRequest,
     Participation,
-    RequestStatus,
     ScheduleRun,
     SessionKind,
     Table,
@@ -145,21 +145,8 @@ def _requests(ids: list[int]) -> dict[int, MeetingRequest]:
     ).in_bulk(ids)
 
 
-def _short(event: Event) -> tuple[list[ShortRow], int]:
+def _short(event: Event, wanted: Counter[int]) -> tuple[list[ShortRow], int]:
     """Participants with fewer meetings placed than accepted, worst first."""
-    accepted = Q(sent_requests__status=RequestStatus.ACCEPTED)
-    received = Q(received_requests__status=RequestStatus.ACCEPTED)
-    wanted = dict(
-        Participation.objects.filter(event=event)
-        .annotate(n=Count("sent_requests", filter=accepted, distinct=True))
-        .values_list("pk", "n")
-    )
-    for pk, n in (
-        Participation.objects.filter(event=event)
-        .annotate(n=Count("received_requests", filter=received, distinct=True))
-        .values_list("pk", "n")
-    ):
-        wanted[pk] = wanted.get(pk, 0) + n
     placed: Counter[int] = Counter()
     for requester, recipient in Meeting.objects.of_event(event).values_list(
         "requester_id", "recipient_id"
@@ -194,8 +181,9 @@ def _grid(event: Event, slots: list[TimeSlot], tables: list[Table]) -> Grid:
 
 
 def load(event: Event) -> Page:
+    # Both asked each other and both accepted: one meeting for the pair.
+    accepted = pairs.fold_queryset(MeetingRequest.objects.filter(event=event).accepted())
     counts = MeetingRequest.objects.filter(event=event).aggregate(
-        accepted=Count("pk", filter=Q(status=RequestStatus.ACCEPTED)),
         placed=Count("meeting"),
         published=Count("meeting", filter=Q(meeting__is_published=True)),
     )
@@ -225,7 +213,7 @@ def load(event: Event) -> Page:
         unplaced.append(UnplacedRow(meeting_request, text))
     twins = [requests[twin] for twin, _kept in twin_pairs if twin in requests]
     reason_counts = Counter(item["reason"] for item in all_unplaced)
-    short, short_total = _short(event)
+    short, short_total = _short(event, accepted.per_participant())
     slots = list(
         TimeSlot.objects.of_event(event)
         .filter(session__kind=SessionKind.PARTNERING)
@@ -237,7 +225,7 @@ def load(event: Event) -> Page:
     if tables and slots and len(tables) <= GRID_MAX_TABLES and len(slots) <= GRID_MAX_SLOTS:
         grid = _grid(event, slots, tables)
     return Page(
-        accepted=counts["accepted"],
+        accepted=len(accepted.kept),
         placed=counts["placed"],
         published=counts["published"],
         run=run,
