@@ -1,5 +1,6 @@
 """Every participant and organizer page on a 390 px phone, in English, Korean and Japanese:
-nothing may widen the page (no sideways scrolling), and the site header stays short.
+nothing may widen the page (no sideways scrolling), the site header stays short, and nothing
+on the page is refused by the Content-Security-Policy (an inline script or style would be).
 
 The pages are listed once, in PAGES below. A new page must be added there."""
 
@@ -244,6 +245,16 @@ def realistic_data() -> dict[str, object]:
 
 def logged_in_page(browser, live_server, username: str | None, **context):
     page = browser.new_context(viewport=PHONE, **context).new_page()
+    # Chromium reports every resource or inline code the page's policy refuses on the console.
+    page.csp_refusals = []
+    page.on(
+        "console",
+        lambda message: (
+            page.csp_refusals.append(message.text)
+            if "Content Security Policy" in message.text
+            else None
+        ),
+    )
     if username is not None:
         page.goto(f"{live_server.url}/accounts/login/")
         page.fill("#id_username", username)
@@ -259,7 +270,8 @@ def phone_problems(page, url: str, label: str, *, signed_in: bool) -> list[str]:
     if response is None or response.status != 200 or (signed_in and "/login/" in page.url):
         return [f"{label}: not shown ({response and response.status}, {page.url})"]
     found = page.evaluate(MEASURE)
-    problems = []
+    problems = [f"{label}: refused by the policy: {text}" for text in page.csp_refusals]
+    page.csp_refusals.clear()
     if found["width"] > found["viewport"]:
         widest = "; ".join(f"{path} reaches {right}px" for right, path in found["offenders"])
         problems.append(f"{label}: {found['width']}px wide at {found['viewport']}px ({widest})")
