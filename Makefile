@@ -1,11 +1,12 @@
-# K-Bio Partnering: `make run` sets up everything and serves the app; `make test` runs the suite.
+# K-Bio Partnering: `make run` sets up everything and serves the app; `make test` runs the suite;
+# `make serve` serves it as production does (gunicorn, DEBUG=0).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 FIXTURES := taxonomy organizations partnering kbio2025
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run test install migrate fixtures demo-login browser lint check clean
+.PHONY: run serve housekeeping test install migrate fixtures demo-login browser lint check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,16 @@ demo-login: fixtures
 
 run: demo-login
 	$(BIN)/python manage.py runserver $(HOST)
+
+# Production serving on this machine: DEBUG=0, collectstatic, migrate, gunicorn (bin/serve).
+GUNICORN_BIND ?= $(HOST)
+serve: install
+	GUNICORN_BIND=$(GUNICORN_BIND) bin/serve
+
+# Expired sessions and old login records; daily from cron until the job engine runs it.
+housekeeping: install
+	$(BIN)/python manage.py clearsessions
+	$(BIN)/python manage.py axes_reset_logs --age 30
 
 # Headless Chromium and CJK fonts for the browser tests (Debian packages, installed once).
 browser:

@@ -3,11 +3,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from kbio.core import views as core_views
+from kbio.core.health import health
 from kbio.events import views as event_views
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", core_views.favicon),
+    # For monitors and load balancers: one address whatever the language.
+    path("health/", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(

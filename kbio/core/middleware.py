@@ -1,5 +1,5 @@
-"""The interface language a visitor gets at an address without a language prefix; the refusal
-of admin list parameters that hold a NUL character."""
+"""The id of each request; the interface language a visitor gets at an address without a
+language prefix; the refusal of admin list parameters that hold a NUL character."""
 
 from django.conf import settings
 from django.core.exceptions import BadRequest
@@ -8,8 +8,30 @@ from django.urls import get_script_prefix, is_valid_path
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
+from kbio.core import logs
+
 # Files that programs fetch (calendars, spreadsheets) keep their address whatever the language.
 DOWNLOAD_SUFFIXES = (".ics", ".csv")
+
+
+class RequestIdMiddleware:
+    """Give every request an id: the X-Request-ID it came with (from a proxy) when well formed,
+    else a new one. Every log record of the request carries it (kbio/core/logs.py), and so does
+    the response's X-Request-ID header. Install it first, so that every answer has one."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request_id = logs.request_id_for(request.headers.get(logs.REQUEST_ID_HEADER))
+        request.request_id = request_id
+        token = logs.set_request_id(request_id)
+        try:
+            response = self.get_response(request)
+        finally:
+            logs.reset_request_id(token)
+        response[logs.REQUEST_ID_HEADER] = request_id
+        return response
 
 
 class PreferredLanguageMiddleware:

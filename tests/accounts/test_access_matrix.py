@@ -26,6 +26,7 @@ PUBLIC = {
     "set_language",
     "home",
     "favicon",
+    "health",
     "login",
     "logout",
     "password_reset",
