@@ -32,6 +32,7 @@ from .request_states import (  # noqa: F401  (the request's states live there; r
     decline_reason_error,
     transition_error,
 )
+from .run_report import RunReport
 
 
 def validate_time_zone(value: str) -> None:
@@ -1027,8 +1028,8 @@ class ScheduleRun(models.Model):
     breaks = models.PositiveIntegerField(_("breaks"))
     worst_breaks = models.PositiveIntegerField(_("most breaks of one participant"))
     seconds = models.FloatField(_("seconds"))
-    # {"unplaced": [{"request", "reason", "participant"}], "notes": [...],
-    #  "breaks_lower_bound": n | null, "twins": [[kept request, twin request], ...]}
+    # The typed report of kbio/events/run_report.py (codes and ids, never sentences), with its
+    # version; read it through `report`.
     details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
@@ -1049,3 +1050,7 @@ class ScheduleRun(models.Model):
     @property
     def unplaced_count(self) -> int:
         return self.requested - self.placed
+
+    @property
+    def report(self) -> RunReport:
+        return RunReport.from_json(self.details)

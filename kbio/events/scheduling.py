@@ -39,6 +39,7 @@ from .models import (
     Table,
     TimeSlot,
 )
+from .run_report import WITHDRAWN, RunReport, Unplaced
 
 # Events in these states can be scheduled: requests are closed, so nobody changes an answer
 # while the scheduler works; a published event can be scheduled again for meetings added since
@@ -46,9 +47,6 @@ from .models import (
 SCHEDULABLE = (EventStatus.CLOSED, EventStatus.SCHEDULED, EventStatus.PUBLISHED)
 
 Progress = Callable[[str], None]
-
-# The reason code of a request withdrawn while the scheduler ran (beside the scheduler's own).
-WITHDRAWN = "withdrawn"
 
 
 @dataclass
@@ -187,18 +185,6 @@ def _refuse_unless_schedulable(event: Event) -> None:
     raise ValidationError(message % {"event": event.name}, code="status")
 
 
-def _details(loaded: Loaded, report: scheduler.Report) -> dict:
-    return {
-        "unplaced": [
-            {"request": item.meeting, "reason": item.reason, "participant": item.participant}
-            for item in report.unplaced
-        ],
-        "notes": list(report.notes),
-        "breaks_lower_bound": report.breaks_lower_bound,
-        "twins": sorted([twin, kept] for twin, kept in loaded.twins.items()),
-    }
-
-
 def _say(progress: Progress | None, text: str) -> None:
     if progress is not None:
         progress(text)
@@ -245,6 +231,7 @@ def schedule_event(
         except scheduler.SchedulingInputError as exc:
             raise ValidationError(str(exc), code="input") from exc
         report = result.report
+        run_report = RunReport.of_result(report, loaded.twins)
         run = ScheduleRun(
             event=event,
             run_by=by,
@@ -256,7 +243,7 @@ def schedule_event(
             breaks=report.breaks,
             worst_breaks=report.worst_breaks,
             seconds=round(report.seconds, 3),
-            details=_details(loaded, report),
+            details=run_report.to_json(),
         )
         if dry_run:
             run.save()
@@ -289,10 +276,8 @@ def schedule_event(
             for request_id in withdrawn:
                 del placements[request_id]
             run.placed -= len(withdrawn)
-            run.details["unplaced"].extend(
-                {"request": request_id, "reason": WITHDRAWN, "participant": None}
-                for request_id in withdrawn
-            )
+            run_report.unplaced.extend(Unplaced(request_id, WITHDRAWN) for request_id in withdrawn)
+            run.details = run_report.to_json()
         try:
             with transaction.atomic():
                 Meeting.objects.bulk_create(

@@ -29,7 +29,9 @@ events are over-subscribed (CP-SAT).
 from __future__ import annotations
 
 import multiprocessing
+import os
 import random
+import signal
 import time
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -110,13 +112,14 @@ class Problem:
 class Options:
     """How hard to work.
 
-    ``effort`` is a deterministic work budget for break reduction (roughly seconds of solver
-    work on one core); with the same ``seed`` and ``effort`` the result is the same.
+    ``effort`` is the budget of the break search: about one second of MaxSAT solver time per
+    unit on small and medium events, and a work budget (passes, counted, not timed) for the
+    local search of large ones, whose result is then the same for the same ``seed``.
     ``time_limit`` is a wall-clock safety cap (seconds) on the whole run; when it cuts the
     search short the result may depend on machine speed. ``fair_breaks`` is the most breaks
     any participant should get when that can be achieved (the literature uses 2).
-    ``workers=2`` runs the whole-event break solver in a second process beside the
-    neighbourhood search (not deterministic: the first to finish can depend on speed).
+    ``workers=2`` runs the whole-event break solver beside the neighbourhood search instead
+    of before it.
     """
 
     seed: int = 0
@@ -137,20 +140,37 @@ class SchedulingInputError(ValueError):
 # --------------------------------------------------------------------------------------------
 # Output
 
-# Why a meeting was left out, as a code (for translated messages) and English words.
+# Why a meeting was left out: a code, with parameters, that the caller puts into words.
 NEVER_BOTH_FREE = "never_both_free"
+# The two are free together, but never in the sessions the meeting is allowed in.
+NOT_FREE_IN_SESSIONS = "not_free_in_sessions"
+# params: meetings (the participant's), free (the meetings its free slots can hold)
 OVERBOOKED = "overbooked"
 NO_COMMON_SLOT_LEFT = "no_common_slot_left"
 NO_TABLE_FREE = "no_table_free"
+
+# What the report notes, as codes.
+PLACED_PROVEN_MOST = "placed_proven_most"
+BREAKS_PROVEN_FEWEST = "breaks_proven_fewest"
+# params: meeting, slot, participant (who has since blocked the slot)
+PINNED_IN_BLOCKED_SLOT = "pinned_in_blocked_slot"
+# params: meeting, slot
+PINNED_OUTSIDE_SESSIONS = "pinned_outside_sessions"
 
 
 @dataclass(frozen=True)
 class Unplaced:
     meeting: Hashable
     reason: str
-    message: str
     # The participant the reason is about, when there is one.
     participant: Hashable = None
+    params: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Note:
+    code: str
+    params: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -174,7 +194,7 @@ class Report:
     placed_priority: float = 0.0
     # Lower bound on the breaks proven by the solver (None when not computed).
     breaks_lower_bound: int | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
 
 
 @dataclass
@@ -193,7 +213,7 @@ class _Event:
 
     def __init__(self, problem: Problem):
         self.problem = problem
-        self.warnings: list[str] = []
+        self.warnings: list[Note] = []
         self.slot_ids = [s.id for s in problem.slots]
         self.slot_index = _index(self.slot_ids, "slot")
         self.T = T = len(self.slot_ids)
@@ -330,14 +350,12 @@ class _Event:
             self.pinned_table[j] = k
             for p in (a, b):
                 if not (self.avail[p] >> t) & 1:
-                    self.warnings.append(
-                        f"published meeting {pin.meeting!r} stays in slot {pin.slot!r}, "
-                        f"which {self.labels[p]} has since blocked"
-                    )
+                    who = self.part_ids[p]
+                    params = {"meeting": pin.meeting, "slot": pin.slot, "participant": who}
+                    self.warnings.append(Note(PINNED_IN_BLOCKED_SLOT, params))
             if not (self.session_ok[j] >> t) & 1:
                 self.warnings.append(
-                    f"published meeting {pin.meeting!r} stays in slot {pin.slot!r}, "
-                    f"outside its allowed sessions"
+                    Note(PINNED_OUTSIDE_SESSIONS, {"meeting": pin.meeting, "slot": pin.slot})
                 )
         load: dict[tuple[int, int], int] = {}
         for j, t in self.pinned_slot.items():
@@ -977,12 +995,8 @@ def _improve_participant(
 # --------------------------------------------------------------------------------------------
 # Break reduction by MaxSAT (small and medium events).
 
-# Conflicts of the SAT solver per unit of ``Options.effort`` (about a second on one core).
-_CONFLICTS_PER_EFFORT = 5000
-
-
-class _OutOfEffort(Exception):
-    pass
+# Seconds of MaxSAT solver time per unit of ``Options.effort``.
+_SECONDS_PER_EFFORT = 1.0
 
 
 def _encode_breaks(
@@ -1174,23 +1188,21 @@ def _maxsat_breaks(
     ev: _Event,
     st: _State,
     fair: int,
-    conflicts: int,
+    seconds: float,
     deadline: float,
     rng: random.Random,
     workers: int = 1,
 ) -> tuple[bool, int | None]:
     """Fewest breaks for the placed meetings: MaxSAT on the whole event, then on parts of it.
 
-    Two searches share the budget: the core-guided MaxSAT solver RC2 on the whole event (when
-    it finishes, the schedule has the fewest breaks possible), and a large neighbourhood
-    search in which MaxSAT re-solves a window of slots, or the meetings of a participant, its
-    partners and some of theirs, with everything else kept in place, keeping any schedule that
-    is no worse. With one worker, the whole-event solver gets three fifths of the budget and
-    the neighbourhood search the rest; both stop on conflict budgets, so the result does not
-    depend on the machine's speed unless the deadline cuts in. With two workers, the
-    whole-event solver runs in a forked process with the full budget while this process runs
-    the neighbourhood search; when the whole-event solver finishes first its schedule is
-    taken, so which one is returned can depend on the machine's speed.
+    Two searches share the budget (``seconds`` of solver time, and the ``deadline``): the
+    core-guided MaxSAT solver RC2 on the whole event (when it finishes, the schedule has the
+    fewest breaks possible), and a large neighbourhood search in which MaxSAT re-solves a
+    window of slots, or the meetings of a participant, its partners and some of theirs, with
+    everything else kept in place, keeping any schedule that is no worse. With one worker,
+    the whole-event solver gets three fifths of the budget and the neighbourhood search the
+    rest. With two workers, the whole-event solver runs with the full budget beside the
+    neighbourhood search; when it finishes first its schedule is taken.
 
     The encoding follows Bofill et al. (JAIR 2022): a Boolean per (meeting, allowed slot), a
     busy Boolean per (participant, slot), a break literal per (participant, slot) forced true
@@ -1204,74 +1216,51 @@ def _maxsat_breaks(
     if not any(t >= 0 for t in st.slot):
         return True, 0
     if workers >= 2:
-        return _maxsat_breaks_parallel(ev, st, fair, conflicts, deadline, rng)
+        return _maxsat_breaks_parallel(ev, st, fair, seconds, deadline, rng)
     # The whole-event solver also stops at three fifths of the time left, so that the
     # neighbourhood search keeps its share when the time limit is what binds.
-    whole_deadline = time.perf_counter() + 0.6 * max(0.0, deadline - time.perf_counter())
-    status, lower, used = _maxsat_step(ev, st, fair, conflicts * 3 // 5, whole_deadline, None)
+    whole = min(0.6 * seconds, 0.6 * max(0.0, deadline - time.perf_counter()))
+    status, lower, used = _maxsat_step(ev, st, fair, whole, None)
     if status == "optimal":
         return True, lower
-    _maxsat_lns(ev, st, fair, conflicts - used, deadline, rng, lower, lambda: False)
+    _maxsat_lns(ev, st, fair, seconds - used, deadline, rng, lower, lambda: False)
     return False, lower
 
 
 def _maxsat_breaks_parallel(
-    ev: _Event, st: _State, fair: int, conflicts: int, deadline: float, rng: random.Random
+    ev: _Event, st: _State, fair: int, seconds: float, deadline: float, rng: random.Random
 ) -> tuple[bool, int | None]:
-    """The whole-event MaxSAT in a forked process while this one runs the neighbourhood
+    """The whole-event MaxSAT in its own process while this one runs the neighbourhood
     search; a finished whole-event answer (the fewest breaks) replaces the search's."""
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-
-    def whole_event() -> None:
-        status, lower, _used = _maxsat_step(ev, st, fair, conflicts, deadline, None)
-        sender.send((status, lower, st.slot if status == "optimal" else None))
-        sender.close()
-
-    child = ctx.Process(target=whole_event, daemon=True)
-    child.start()
-    sender.close()
-    answer: list = []
-
-    def child_finished() -> bool:
-        if not answer and receiver.poll():
-            try:
-                answer.append(receiver.recv())
-            except EOFError:
-                answer.append(("failed", None, None))
-        return bool(answer)
-
-    _maxsat_lns(ev, st, fair, conflicts, deadline, rng, None, child_finished)
-    if not answer and receiver.poll(max(0.0, deadline - time.perf_counter())):
-        child_finished()
-    if child.is_alive():
-        child.terminate()
-    child.join()
-    receiver.close()
-    if not answer or answer[0][0] != "optimal":
+    fair_hard = all(ev.breaks(m) <= fair for m in st.busy)
+    wcnf, x, _placed = _encode_breaks(ev, st, fair, fair_hard, None)
+    whole = _MaxSAT(wcnf, x)
+    _maxsat_lns(ev, st, fair, seconds, deadline, rng, None, whole.poll)
+    whole.poll(max(0.0, min(seconds - whole.elapsed, deadline - time.perf_counter())))
+    status, slots, cost = whole.stop()
+    if status != "optimal" or not fair_hard:
         return False, None
-    _status, lower, slots = answer[0]
     for j, t in enumerate(st.slot):
         if t >= 0 and j not in ev.pinned_slot:
             st.remove(j)
-    for j, t in enumerate(slots):
-        if t >= 0 and j not in ev.pinned_slot:
+    for j, t in slots.items():
+        if j not in ev.pinned_slot:
             st.place(j, t)
-    return True, lower
+    return True, cost
 
 
 def _maxsat_lns(
     ev: _Event,
     st: _State,
     fair: int,
-    conflicts: int,
+    seconds: float,
     deadline: float,
     rng: random.Random,
     lower: int | None,
     stop,
 ) -> None:
     """Large neighbourhood search: re-solve parts of the schedule with MaxSAT."""
-    left = conflicts
+    left = seconds
     M = len(ev.meeting_ids)
     P = len(ev.part_ids)
     movable = [j for j in range(M) if st.slot[j] >= 0 and j not in ev.pinned_slot]
@@ -1308,8 +1297,8 @@ def _maxsat_lns(
             free = {j for j in movable if ev.ma[j] in chosen or ev.mb[j] in chosen}
         if not free:
             continue
-        budget = min(left, _LNS_STEP_CONFLICTS)
-        status, _bound, used = _maxsat_step(ev, st, fair, budget, deadline, free)
+        budget = min(left, _LNS_STEP_SECONDS, max(0.0, deadline - time.perf_counter()))
+        status, _bound, used = _maxsat_step(ev, st, fair, budget, free)
         left -= used
         if status == "out":
             share = max(0.15, share * 0.9)
@@ -1317,38 +1306,25 @@ def _maxsat_lns(
             share = min(0.9, share * 1.1)
 
 
-# Conflicts allowed to one neighbourhood of the large neighbourhood search.
-_LNS_STEP_CONFLICTS = 10000
+# Seconds of solver time allowed to one neighbourhood of the large neighbourhood search.
+_LNS_STEP_SECONDS = 2.0
 
 
 def _maxsat_step(
-    ev: _Event,
-    st: _State,
-    fair: int,
-    conflicts: int,
-    deadline: float,
-    free: set[int] | None,
-    solver: str = "cd15",
-) -> tuple[str, int | None, int]:
-    """One RC2 run over the ``free`` meetings (all when None); the state takes its answer
-    when it is no worse. Returns (status, lower bound, conflicts used)."""
+    ev: _Event, st: _State, fair: int, seconds: float, free: set[int] | None
+) -> tuple[str, int | None, float]:
+    """One RC2 run over the ``free`` meetings (all when None), stopped after ``seconds``; the
+    state takes its answer when it is no worse. Returns (status, lower bound, seconds used)."""
     fair_hard = all(ev.breaks(m) <= fair for m in st.busy)
     wcnf, x, placed = _encode_breaks(ev, st, fair, fair_hard, free)
-    rc2 = _BudgetedRC2(wcnf, conflicts, deadline, solver)
-    try:
-        model = rc2.compute()
-    except _OutOfEffort:
-        used = rc2.oracle.accum_stats().get("conflicts", 0)
-        bound = rc2.cost if fair_hard and free is None else None
-        rc2.delete()
-        return "out", bound, used
-    cost = rc2.cost
-    used = rc2.oracle.accum_stats().get("conflicts", 0)
-    rc2.delete()
-    if model is None:
-        return "infeasible", None, used
-    true = {v for v in model if v > 0}
-    new_slot = {j: t for (j, t), v in x.items() if v in true}
+    run = _MaxSAT(wcnf, x)
+    run.poll(seconds)
+    used = run.elapsed
+    status, new_slot, cost = run.stop()
+    if status == "out":
+        return "out", cost if fair_hard and free is None else None, used
+    if status != "optimal":
+        return status, None, used
     old_cost = sum(_pcost(ev, m, fair) for m in st.busy)
     moved = [j for j in placed if j not in ev.pinned_slot and new_slot[j] != st.slot[j]]
     old_slot = {j: st.slot[j] for j in moved}
@@ -1368,44 +1344,72 @@ def _maxsat_step(
     return "improved", None, used
 
 
-def _budgeted_rc2_class():
+class _MaxSAT:
+    """RC2 (python-sat, over CaDiCaL) on one formula in a forked process, so that it can be
+    stopped when its budget is spent.
+
+    python-sat's CaDiCaL has no ``interrupt()``; what it documents instead is that a SAT call
+    stops on SIGINT. Stopping sends SIGINT, and the process answers with RC2's cost so far,
+    a proven lower bound; a process that does not answer in time is terminated."""
+
+    def __init__(self, wcnf, x: dict[tuple[int, int], int], solver: str = "cd15"):
+        context = multiprocessing.get_context("fork")
+        self._receiver, sender = context.Pipe(duplex=False)
+        self._process = context.Process(target=_run_rc2, args=(wcnf, x, solver, sender))
+        self.started = time.perf_counter()
+        self._process.start()
+        sender.close()
+        self._answer: tuple | None = None
+
+    @property
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    def poll(self, timeout: float = 0.0) -> bool:
+        """Whether the solver has answered (waiting up to ``timeout`` seconds)."""
+        if self._answer is None and self._receiver.poll(max(0.0, timeout)):
+            try:
+                self._answer = self._receiver.recv()
+            except EOFError:
+                self._answer = ("failed", None, None)
+        return self._answer is not None
+
+    def stop(self) -> tuple[str, dict[int, int] | None, int | None]:
+        """(status, {meeting: slot} when optimal, cost): status is "optimal", "infeasible",
+        "out" (stopped; cost is then the lower bound reached, or None) or "failed"."""
+        if self._answer is None and self._process.is_alive():
+            os.kill(self._process.pid, signal.SIGINT)
+            self.poll(_STOP_GRACE_SECONDS)
+        if self._process.is_alive():
+            self._process.terminate()
+        self._process.join()
+        self._receiver.close()
+        return self._answer or ("out", None, None)
+
+
+# How long a stopped solver may take to report its lower bound.
+_STOP_GRACE_SECONDS = 1.0
+
+
+def _run_rc2(wcnf, x: dict[tuple[int, int], int], solver: str, sender) -> None:
     from pysat.examples.rc2 import RC2
 
-    class BudgetedRC2(RC2):
-        """RC2 whose SAT calls share a conflict budget and stop at a wall-clock deadline."""
-
-        def __init__(self, formula, conflicts: int, deadline: float, solver: str):
-            super().__init__(formula, solver=solver, adapt=True, exhaust=True, minz=True, trim=5)
-            self.conflict_budget = conflicts
-            self.deadline = deadline
-            self.minimizing = False
-
-        def _call_oracle(self, assumptions=(), expect_interrupt=False):
-            # CaDiCaL cannot be interrupted: calls run in slices of conflicts (a call
-            # resumes with what it learnt), with the budget and the clock checked in between.
-            # Core minimisation only gets a small slice.
-            assumptions = list(assumptions)
-            while True:
-                left = self.conflict_budget - self.oracle.accum_stats().get("conflicts", 0)
-                if left <= 0 or time.perf_counter() > self.deadline:
-                    raise _OutOfEffort
-                self.oracle.conf_budget(min(left, 1000 if self.minimizing else 5000))
-                res = self.oracle.solve_limited(assumptions=assumptions)
-                if res is not None or self.minimizing:
-                    return res
-
-        def minimize_core(self):
-            self.minimizing = True
-            try:
-                super().minimize_core()
-            finally:
-                self.minimizing = False
-
-    return BudgetedRC2
-
-
-def _BudgetedRC2(formula, conflicts: int, deadline: float, solver: str = "cd15"):
-    return _budgeted_rc2_class()(formula, conflicts, deadline, solver)
+    # Whatever the parent did with SIGINT (a web server's worker handles it), here it stops
+    # the search.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    rc2 = None
+    try:
+        rc2 = RC2(wcnf, solver=solver, adapt=True, exhaust=True, minz=True, trim=5)
+        model = rc2.compute()
+    except BaseException:
+        # SIGINT arrived (python-sat raises it from inside a SAT call, Python between calls).
+        sender.send(("out", None, rc2.cost if rc2 is not None else None))
+        return
+    if model is None:
+        sender.send(("infeasible", None, None))
+        return
+    true = {v for v in model if v > 0}
+    sender.send(("optimal", {j: t for (j, t), v in x.items() if v in true}, rc2.cost))
 
 
 # --------------------------------------------------------------------------------------------
@@ -1524,34 +1528,21 @@ def _reasons(ev: _Event, st: _State) -> list[Unplaced]:
         if t >= 0:
             continue
         a, b = ev.ma[j], ev.mb[j]
-        la, lb = ev.labels[a], ev.labels[b]
         mid = ev.meeting_ids[j]
         if not ev.allowed[j]:
             if ev.session_ok[j] != ev.all_slots and ev.avail[a] & ev.avail[b]:
-                message = f"{la} and {lb} are never both free in the sessions allowed for it"
+                out.append(Unplaced(mid, NOT_FREE_IN_SESSIONS))
             else:
-                message = f"no common free slot: {la} and {lb} are never free at the same time"
-            out.append(Unplaced(mid, NEVER_BOTH_FREE, message))
+                out.append(Unplaced(mid, NEVER_BOTH_FREE))
             continue
         over = [p for p in (a, b) if demand[p] > cap[p]]
         if over:
             p = max(over, key=lambda p: demand[p] - cap[p])
-            message = (
-                f"{ev.labels[p]} has more meetings ({demand[p]}) than free slots ({cap[p]}); "
-                "higher-priority meetings were placed first"
-            )
-            out.append(Unplaced(mid, OVERBOOKED, message, ev.part_ids[p]))
+            params = {"meetings": demand[p], "free": cap[p]}
+            out.append(Unplaced(mid, OVERBOOKED, ev.part_ids[p], params))
             continue
         both = ev.allowed[j] & st.free[a] & st.free[b]
-        if both:
-            message = f"no table free in the slots where {la} and {lb} are both free"
-            out.append(Unplaced(mid, NO_TABLE_FREE, message))
-        else:
-            message = (
-                f"no common free slot left: every slot {la} and {lb} could share is taken by "
-                "one of their other meetings"
-            )
-            out.append(Unplaced(mid, NO_COMMON_SLOT_LEFT, message))
+        out.append(Unplaced(mid, NO_TABLE_FREE if both else NO_COMMON_SLOT_LEFT))
     return out
 
 
@@ -1577,18 +1568,17 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
     small = size <= opts.exact_model_limit
     if small and st.placed < upper and _place_exactly(ev, st, opts.seed, max(1.0, opts.effort / 4)):
         upper = st.placed
-        notes.append("the number of meetings placed is proven the most possible")
+        notes.append(Note(PLACED_PROVEN_MOST))
     _fair_spread(st, ev, deadline)
     fair = opts.fair_breaks
     _local_search(st, ev, fair, rng, start + (0.5 if small else 0.95) * opts.time_limit)
     lower = None
     if small:
-        conflicts = int(opts.effort * _CONFLICTS_PER_EFFORT)
         optimal, lower = _maxsat_breaks(
-            ev, st, fair, conflicts, deadline, rng, workers=opts.workers
+            ev, st, fair, opts.effort * _SECONDS_PER_EFFORT, deadline, rng, workers=opts.workers
         )
         if optimal:
-            notes.append("the breaks are proven the fewest possible for these meetings")
+            notes.append(Note(BREAKS_PROVEN_FEWEST))
     tables = _assign_tables(ev, st)
     placements = {}
     for j, t in enumerate(st.slot):

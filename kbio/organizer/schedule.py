@@ -12,10 +12,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
 
-from kbio.events import pairs
+from kbio.events import pairs, run_report
 from kbio.events.models import (
     Event,
     Meeting,
@@ -26,8 +24,7 @@ from kbio.events.models import (
     Table,
     TimeSlot,
 )
-from kbio.events.scheduling import WITHDRAWN
-from kbio.lib import scheduler
+from kbio.events.run_report import RunReport
 
 # Beyond this many tables or slots the timetable is not drawn: the page would be too wide or
 # too long to read, and the CSV export serves better.
@@ -36,56 +33,6 @@ GRID_MAX_SLOTS = 60
 SHORT_LIST = 20
 # Meetings listed one by one under "could not be placed"; the rest are counted by reason.
 UNPLACED_LISTED = 50
-
-
-def reason_text(code: str, names: tuple[str, str], about: str | None) -> str:
-    a, b = names
-    if code == scheduler.NEVER_BOTH_FREE:
-        return _("%(a)s and %(b)s are never free at the same time (blocked slots).") % {
-            "a": a,
-            "b": b,
-        }
-    if code == scheduler.OVERBOOKED:
-        return _(
-            "%(organization)s has more accepted meetings than slots it is free in; its better "
-            "matches were placed first."
-        ) % {"organization": about or a}
-    if code == scheduler.NO_TABLE_FREE:
-        return _("No table is free in the slots where %(a)s and %(b)s are both free.") % {
-            "a": a,
-            "b": b,
-        }
-    if code == scheduler.NO_COMMON_SLOT_LEFT:
-        return _(
-            "Every slot %(a)s and %(b)s could share is taken by one of their other meetings."
-        ) % {"a": a, "b": b}
-    if code == WITHDRAWN:
-        return _("The request between %(a)s and %(b)s was withdrawn while the scheduler ran.") % {
-            "a": a,
-            "b": b,
-        }
-    return code
-
-
-REASON_NAMES = {
-    WITHDRAWN: _lazy("withdrawn while the scheduler ran"),
-    scheduler.NEVER_BOTH_FREE: _lazy("never free at the same time"),
-    scheduler.OVERBOOKED: _lazy("more accepted meetings than free slots"),
-    scheduler.NO_TABLE_FREE: _lazy("no table free"),
-    scheduler.NO_COMMON_SLOT_LEFT: _lazy("common slots taken by other meetings"),
-}
-
-
-def note_text(note: str) -> str:
-    known = {
-        "the number of meetings placed is proven the most possible": _(
-            "No schedule could place more of these meetings."
-        ),
-        "the breaks are proven the fewest possible for these meetings": _(
-            "No schedule of these meetings has fewer breaks."
-        ),
-    }
-    return known.get(note, note)
 
 
 @dataclass(frozen=True)
@@ -137,14 +84,6 @@ def _latest_run(event: Event) -> ScheduleRun | None:
     return ScheduleRun.objects.filter(event=event).select_related("run_by").first()
 
 
-def _requests(ids: list[int]) -> dict[int, MeetingRequest]:
-    if not ids:
-        return {}
-    return MeetingRequest.objects.select_related(
-        "requester__organization", "recipient__organization"
-    ).in_bulk(ids)
-
-
 def _short(event: Event, wanted: Counter[int]) -> tuple[list[ShortRow], int]:
     """Participants with fewer meetings placed than accepted, worst first."""
     placed: Counter[int] = Counter()
@@ -188,31 +127,9 @@ def load(event: Event) -> Page:
         published=Count("meeting", filter=Q(meeting__is_published=True)),
     )
     run = _latest_run(event)
-    details = run.details if run else {}
-    all_unplaced = details.get("unplaced", [])
-    unplaced_items = all_unplaced[:UNPLACED_LISTED]
-    twin_pairs = details.get("twins", [])
-    requests = _requests(
-        [item["request"] for item in unplaced_items] + [twin for twin, _kept in twin_pairs]
-    )
-    names = dict(
-        Participation.objects.filter(
-            pk__in=[item["participant"] for item in unplaced_items if item.get("participant")]
-        ).values_list("pk", "organization__name")
-    )
-    unplaced = []
-    for item in unplaced_items:
-        meeting_request = requests.get(item["request"])
-        if meeting_request is None:  # deleted since the run
-            continue
-        pair = (
-            meeting_request.requester.organization.name,
-            meeting_request.recipient.organization.name,
-        )
-        text = reason_text(item["reason"], pair, names.get(item.get("participant")))
-        unplaced.append(UnplacedRow(meeting_request, text))
-    twins = [requests[twin] for twin, _kept in twin_pairs if twin in requests]
-    reason_counts = Counter(item["reason"] for item in all_unplaced)
+    report = run.report if run else RunReport()
+    described = run_report.describe_run(report, event, limit=UNPLACED_LISTED)
+    reason_counts = Counter(item.reason for item in report.unplaced)
     short, short_total = _short(event, accepted.per_participant())
     slots = list(
         TimeSlot.objects.of_event(event)
@@ -229,13 +146,13 @@ def load(event: Event) -> Page:
         placed=counts["placed"],
         published=counts["published"],
         run=run,
-        unplaced=unplaced,
-        unplaced_total=len(all_unplaced),
+        unplaced=[UnplacedRow(request, text) for _item, request, text in described.unplaced],
+        unplaced_total=len(report.unplaced),
         unplaced_by_reason=[
-            (REASON_NAMES.get(code, code), n) for code, n in reason_counts.most_common()
+            (run_report.reason_name(code), n) for code, n in reason_counts.most_common()
         ],
-        notes=[note_text(note) for note in details.get("notes", [])],
-        twins=twins,
+        notes=described.notes,
+        twins=described.twins,
         short=short,
         short_total=short_total,
         grid=grid,

@@ -1,12 +1,17 @@
 """The scheduler on hand-made events, each checked by the independent checker."""
 
+import time
+from pathlib import Path
+
 import pytest
 
+from kbio.lib import b2b_format
 from kbio.lib import scheduler as S
 from kbio.lib.synthetic_event import generated_event
 from tests.lib.schedule_checker import assert_valid
 
 QUICK = S.Options(effort=3, time_limit=20)
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "b2b"
 
 
 def slots(n, day=1, session=None):
@@ -68,7 +73,7 @@ def test_capacity_one_never_doubles_up():
     (left,) = result.report.unplaced
     assert left.reason == S.OVERBOOKED
     assert left.participant == "T"
-    assert "T has more meetings (3) than free slots (2)" in left.message
+    assert left.params == {"meetings": 3, "free": 2}
 
 
 def test_host_meets_only_at_its_fixed_tables():
@@ -131,7 +136,6 @@ def test_blocked_slots_and_sessions_are_respected():
     (left,) = result.report.unplaced
     assert left.meeting == "ab"
     assert left.reason == S.NEVER_BOTH_FREE
-    assert "never free at the same time" in left.message
 
 
 def test_pinned_meetings_keep_slot_and_table():
@@ -161,7 +165,32 @@ def test_published_meeting_in_a_slot_blocked_later_stays_with_a_note():
     assert_valid(problem, result)
     assert result.placements["AB"] == (2, 1)
     assert result.placements["AC"][0] in (1, 3)
-    assert any("which A has since blocked" in note for note in result.report.notes)
+    assert S.Note(S.PINNED_IN_BLOCKED_SLOT, {"meeting": "AB", "slot": 2, "participant": "A"}) in (
+        result.report.notes
+    )
+
+
+def test_a_pair_free_together_only_outside_its_sessions_is_told_apart():
+    problem = S.Problem(
+        slots=(*slots(2, session="am"), S.Slot(3, session="pm"), S.Slot(4, session="pm")),
+        tables=2,
+        participants=(S.Participant("A", blocked=frozenset({3, 4})), *people("B")),
+        meetings=(S.Meeting("AB", "A", "B", sessions=frozenset({"pm"})),),
+    )
+    result = S.schedule(problem, QUICK)
+    (left,) = result.report.unplaced
+    assert left.reason == S.NOT_FREE_IN_SESSIONS
+
+
+def test_the_break_search_stops_when_its_budget_is_spent():
+    # forum-13crafb takes the whole-event MaxSAT solver 10 s to 40 s to prove; one unit of
+    # effort is about one second of it, and the run still returns a full schedule.
+    problem = b2b_format.to_problem(b2b_format.read_dzn(BENCH / "forum-13crafb.original.dzn"))
+    started = time.perf_counter()
+    result = S.schedule(problem, S.Options(effort=2, time_limit=60))
+    assert time.perf_counter() - started < 20
+    assert_valid(problem, result)
+    assert result.report.placed == len(problem.meetings)
 
 
 def test_clashing_pinned_meetings_are_refused_with_a_clear_error():
@@ -305,11 +334,14 @@ def test_generated_event_is_valid_and_within_its_upper_bound():
     }
 
 
-def test_same_seed_gives_the_same_schedule():
+def test_same_seed_gives_the_same_schedule_on_the_large_event_path():
+    # The MaxSAT break search of small and medium events is budgeted in seconds, so only the
+    # path of large events (greedy, chains, local search: budgets counted in work) repeats
+    # itself exactly.
     problem = generated_event(
         participants=120, meetings=400, days=2, slots_per_day=6, tables=30, seed=5
     )
-    options = S.Options(seed=7, effort=1, time_limit=30)
+    options = S.Options(seed=7, effort=1, time_limit=30, exact_model_limit=0)
     first = S.schedule(problem, options)
     second = S.schedule(problem, options)
     assert first.placements == second.placements
@@ -330,6 +362,6 @@ def test_exact_placement_proves_the_most_possible_when_the_bound_is_loose():
     assert_valid(problem, result)
     assert result.report.placed == 2
     assert result.report.upper_bound == 2
-    assert "the number of meetings placed is proven the most possible" in result.report.notes
+    assert S.Note(S.PLACED_PROVEN_MOST) in result.report.notes
     (left,) = result.report.unplaced
     assert left.reason == S.NO_COMMON_SLOT_LEFT

@@ -202,7 +202,7 @@ def test_when_a_host_has_one_free_slot_its_best_match_gets_it(staff, kbio2025, h
     html = page(staff, kbio2025)
     assert "2 meetings could not be placed" in html
     assert escape(takeda.organization.name) in html
-    assert "has more accepted meetings than slots it is free in" in html
+    assert "has 3 accepted meetings but room for 1 in the slots it is free in" in html
     assert "Participants with fewer meetings than they accepted" in html
 
 

@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from kbio.events.models import Event
+from kbio.events.run_report import describe_run
 from kbio.events.scheduling import publish_schedule, schedule_event
 from kbio.lib.scheduler import Options
 
@@ -106,6 +107,8 @@ class Command(BaseCommand):
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from exc
         report = result.report
+        # The run's report in words (in the active language, English by default).
+        described = describe_run(run.report, event)
         if opts["json"]:
             self.stdout.write(
                 json.dumps(
@@ -121,10 +124,10 @@ class Command(BaseCommand):
                         "breaks_lower_bound": report.breaks_lower_bound,
                         "seconds": round(report.seconds, 2),
                         "unplaced": [
-                            {"request": u.meeting, "reason": u.reason, "message": u.message}
-                            for u in report.unplaced
+                            {"request": request.pk, "reason": item.reason, "message": text}
+                            for item, request, text in described.unplaced
                         ],
-                        "notes": report.notes,
+                        "notes": described.notes,
                         "published": published,
                     },
                     ensure_ascii=False,
@@ -139,10 +142,10 @@ class Command(BaseCommand):
             f"breaks {report.breaks}, worst participant {report.worst_breaks}; "
             f"{report.seconds:.1f} s"
         )
-        for note in report.notes:
+        for note in described.notes:
             out.write(f"  note: {note}")
-        for item in report.unplaced:
-            out.write(f"  not placed: request {item.meeting}: {item.message}")
+        for _item, request, text in described.unplaced:
+            out.write(f"  not placed: request {request.pk}: {text}")
         if opts["dry_run"]:
             out.write("Dry run: nothing was saved.")
         else:
