@@ -84,7 +84,7 @@ class JsonFormatter(logging.Formatter):
             for atom, name in _ACCESS_FIELDS.items():
                 value = record.args.get(atom)
                 if value not in (None, "", "-"):
-                    entry[name] = value
+                    entry[name] = int(value) if name == "status" and value.isdigit() else value
         request = getattr(record, "request", None)
         if request is not None and hasattr(request, "method"):
             entry["method"] = request.method

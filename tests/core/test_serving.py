@@ -110,8 +110,8 @@ def test_make_serve_serves_as_production_does(served):
     access = [json.loads(line) for line in output["stdout"].splitlines()]
     by_id = {line.get("request_id"): line for line in access}
     assert by_id["serve-home-1"]["path"] == "/"
-    assert by_id["serve-home-1"]["status"] == "200"
-    assert by_id["serve-404-1"]["status"] == "404"
+    assert by_id["serve-home-1"]["status"] == 200
+    assert by_id["serve-404-1"]["status"] == 404
     assert {line["logger"] for line in access} == {"gunicorn.access"}
     errors = [json.loads(line) for line in output["stderr"].splitlines() if line.startswith("{")]
     [not_found] = [line for line in errors if line["logger"] == "django.request"]
