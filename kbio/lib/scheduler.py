@@ -1235,9 +1235,11 @@ def _maxsat_breaks_parallel(
     fair_hard = all(ev.breaks(m) <= fair for m in st.busy)
     wcnf, x, _placed = _encode_breaks(ev, st, fair, fair_hard, None)
     whole = _MaxSAT(wcnf, x)
-    _maxsat_lns(ev, st, fair, seconds, deadline, rng, None, whole.poll)
-    whole.poll(max(0.0, min(seconds - whole.elapsed, deadline - time.perf_counter())))
-    status, slots, cost = whole.stop()
+    try:
+        _maxsat_lns(ev, st, fair, seconds, deadline, rng, None, whole.poll)
+        whole.poll(max(0.0, min(seconds - whole.elapsed, deadline - time.perf_counter())))
+    finally:
+        status, slots, cost = whole.stop()
     if status != "optimal" or not fair_hard:
         return False, None
     for j, t in enumerate(st.slot):
@@ -1318,9 +1320,11 @@ def _maxsat_step(
     fair_hard = all(ev.breaks(m) <= fair for m in st.busy)
     wcnf, x, placed = _encode_breaks(ev, st, fair, fair_hard, free)
     run = _MaxSAT(wcnf, x)
-    run.poll(seconds)
-    used = run.elapsed
-    status, new_slot, cost = run.stop()
+    try:
+        run.poll(seconds)
+    finally:
+        used = run.elapsed
+        status, new_slot, cost = run.stop()
     if status == "out":
         return "out", cost if fair_hard and free is None else None, used
     if status != "optimal":
@@ -1377,7 +1381,7 @@ class _MaxSAT:
     def stop(self) -> tuple[str, dict[int, int] | None, int | None]:
         """(status, {meeting: slot} when optimal, cost): status is "optimal", "infeasible",
         "out" (stopped; cost is then the lower bound reached, or None) or "failed"."""
-        if self._answer is None and self._process.is_alive():
+        if not self.poll() and self._process.is_alive():
             os.kill(self._process.pid, signal.SIGINT)
             self.poll(_STOP_GRACE_SECONDS)
         if self._process.is_alive():
@@ -1405,6 +1409,8 @@ def _run_rc2(wcnf, x: dict[tuple[int, int], int], solver: str, sender) -> None:
         # SIGINT arrived (python-sat raises it from inside a SAT call, Python between calls).
         sender.send(("out", None, rc2.cost if rc2 is not None else None))
         return
+    # Answered: a stop that comes now must not interrupt the process on its way out.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if model is None:
         sender.send(("infeasible", None, None))
         return
