@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kbio.matching",
     "kbio.outcomes",
     "kbio.organizer",
+    "kbio.jobs",
 ]
 
 MIDDLEWARE = [
@@ -195,11 +196,43 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# Background jobs (Celery, kbio/celery.py; kbio/jobs/). With CELERY_BROKER_URL set (Redis in
+# production: redis://127.0.0.1:6379/0), jobs go to the broker and `celery -A kbio worker` runs
+# them. Without it (`make run`, `make test`) they run in-process, in the request that starts them.
+CELERY_TASK_ALWAYS_EAGER = not os.environ.get("CELERY_BROKER_URL")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL") or "memory://"
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_QUEUE", "kbio")
+# The jobs keep their state in the database (kbio.jobs.models): no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "UTC"
+# `celery -A kbio beat`: housekeeping daily, e-mails that ran out of retries again every 15 min.
+CELERY_BEAT_SCHEDULE = {
+    "housekeeping": {"task": "kbio.jobs.tasks.housekeeping", "schedule": 24 * 3600.0},
+    "retry-failed-emails": {"task": "kbio.jobs.tasks.retry_failed_emails", "schedule": 900.0},
+}
+# A CSV import of more bytes than this runs as a job; smaller ones answer in the request.
+IMPORT_JOB_BYTES = envint("IMPORT_JOB_BYTES", str(256 * 1024))
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# With EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend: the mail server.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", "25")
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", "20")
+# The e-mail job retries an unreachable mail server this many times, backing off from this many
+# seconds (doubling each time, at most 30 minutes between tries).
+EMAIL_RETRIES = envint("EMAIL_RETRIES", "10")
+EMAIL_RETRY_BACKOFF = envint("EMAIL_RETRY_BACKOFF", "60")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "K-Bio Partnering <noreply@localhost>")
 # Links in emails point here (no request at hand when a notice is sent).
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")

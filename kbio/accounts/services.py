@@ -37,7 +37,7 @@ def _send(template: str, context: dict, *, to: str, language: str) -> None:
         message.attach_alternative(html, "text/html")
         return message
 
-    send_or_log(build, f"{template} to {to}")
+    send_or_log(build, f"{template} to {to}", kind=template.rsplit("/", 1)[-1], language=language)
 
 
 def is_member(organization: Organization, email: str) -> bool:

@@ -3,9 +3,8 @@
 It answers 200 and {"status": "ok", "checks": {...}} when every service the app needs answers,
 503 and {"status": "down", "down": [names], ...} otherwise. Each check is one function in
 CHECKS that raises when its service is unreachable; the reason goes to the log, never to the
-(anonymous) caller. The job engine's broker is not checked yet: when the engine lands, its check
-("broker": send a ping through the queue's connection) joins CHECKS here, and its tests join
-tests/core/test_health.py.
+(anonymous) caller. The job queue's broker is checked when one is configured
+(`CELERY_BROKER_URL`); without it jobs run in-process and there is no broker to check.
 """
 
 import logging
@@ -40,17 +39,32 @@ def check_cache() -> None:
     cache.delete(key)
 
 
+def check_broker() -> None:
+    """The job queue's broker accepts a connection."""
+    from kbio.celery import app
+
+    with app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=1, timeout=3)
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "cache": check_cache,
+    "broker": check_broker,
 }
+
+
+def _checks() -> dict[str, Callable[[], None]]:
+    from kbio.jobs import in_process
+
+    return {name: check for name, check in CHECKS.items() if name != "broker" or not in_process()}
 
 
 @never_cache
 @require_safe
 def health(request: HttpRequest) -> JsonResponse:
     checks: dict[str, str] = {}
-    for name, check in CHECKS.items():
+    for name, check in _checks().items():
         try:
             check()
         except Exception:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from functools import partial
 
 from django.conf import settings
@@ -18,6 +18,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from kbio.directory.models import Contact
 
@@ -26,21 +27,43 @@ from .calendar import agenda_calendar
 from .models import Event, MeetingRequest, Participation, RequestMessage
 
 KINDS = ("requested", "accepted", "declined")
+SCHEDULE_EMAIL = "schedule"
 
 logger = logging.getLogger(__name__)
 
 
-def send_or_log(build: Callable[[], EmailMultiAlternatives], about: str) -> int:
-    """Build and send one email; 1 if it left, 0 if it failed.
+def send_or_log(
+    build: Callable[[], EmailMultiAlternatives],
+    about: str,
+    *,
+    kind: str = "",
+    event: Event | None = None,
+    participation: Participation | None = None,
+    language: str = "",
+) -> int:
+    """Write one email and queue it to be sent; 1 if it was queued, 0 if it could not be written.
 
-    The notices go out once the change they announce has committed: a failure (a text the
-    mail library refuses, the mail server down) is logged and skipped, so it neither turns the
-    committed change into an error page nor keeps the next readers from their emails."""
+    The single send path of the app's emails: the message is kept (kbio.jobs.mail) and a job
+    sends it, retrying with backoff while the mail server cannot be reached, so a notice
+    neither turns the change it announces into an error page nor is lost. A message that
+    cannot be written (a text the mail library refuses) is logged and skipped, so it does not
+    keep the next readers from their emails."""
+    from kbio.jobs.mail import queue_email
+
     try:
-        build().send()
+        message = build()
+        message.message()  # refuses a header the mail library cannot send, now
     except Exception:
         logger.exception("Email not sent: %s", about)
         return 0
+    queue_email(
+        message,
+        about,
+        kind=kind,
+        event=event,
+        participation=participation,
+        language=language,
+    )
     return 1
 
 
@@ -92,7 +115,13 @@ def send_request_email(meeting_request: MeetingRequest, kind: str) -> int:
             message.attach_alternative(html, "text/html")
             return message
 
-        sent += send_or_log(build, f"request {meeting_request.pk} {kind} ({language})")
+        sent += send_or_log(
+            build,
+            f"request {meeting_request.pk} {kind} ({language})",
+            kind=kind,
+            event=meeting_request.event,
+            language=language,
+        )
     return sent
 
 
@@ -144,29 +173,72 @@ def send_thread_message_email(message: RequestMessage) -> int:
             email.attach_alternative(html, "text/html")
             return email
 
-        sent += send_or_log(build, f"message {message.pk} ({language})")
+        sent += send_or_log(
+            build,
+            f"message {message.pk} ({language})",
+            kind="message",
+            event=meeting_request.event,
+            language=language,
+        )
     return sent
 
 
-def send_schedule_published(event: Event) -> int:
-    """Tell every participant of `event` that the schedule is out; returns how many emails left.
+def send_schedule_published(
+    event: Event,
+    *,
+    only: Collection[int] | None = None,
+    progress: Callable[..., None] | None = None,
+) -> int:
+    """Tell every participant of `event` (or those of ids `only`) that the schedule is out;
+    returns how many emails were queued.
 
     Each gets its meetings (time in the event's zone, table, partner), a link to its agenda and
     the calendar file; a participant with no meeting placed is told so, and to contact the
-    organizer, rather than left wondering. Call it once the publish has committed
-    (transaction.on_commit), so a rolled-back publish tells nobody. Queries: three for the whole
-    schedule, then one or two per participant (its readers)."""
+    organizer, rather than left wondering. Call it once the publish has committed, so a
+    rolled-back publish tells nobody. Each email is recorded per participant
+    (kbio.jobs.models.EmailDelivery), so those who did not get it can be sent it again.
+    Queries: three for the whole schedule, then a few per participant."""
     participations = list(event.participations.select_related("organization"))
+    if only is not None:
+        wanted = set(only)
+        participations = [p for p in participations if p.pk in wanted]
     agendas = event_agendas(event, participations)
     sent = 0
-    for participation in participations:
+    total = len(participations)
+    for done, participation in enumerate(participations):
+        if progress is not None and done % 50 == 0:
+            progress(
+                _("Writing the emails: %(done)d of %(total)d participants")
+                % {"done": done, "total": total},
+                10 + (85 * done) // max(total, 1),
+            )
         agenda = agendas[participation.pk]
         for language, addresses in sorted(_by_language(participation).items()):
             sent += send_or_log(
                 partial(_schedule_message, event, participation, agenda, language, addresses),
                 f"schedule of {participation.organization.slug} ({language})",
+                kind=SCHEDULE_EMAIL,
+                event=event,
+                participation=participation,
+                language=language,
             )
     return sent
+
+
+def schedule_not_received(event: Event) -> list[int]:
+    """Ids of the participants of `event` whose last schedule email (in some language) failed."""
+    from kbio.jobs.models import DeliveryState, EmailDelivery
+
+    latest: dict[tuple[int, str], str] = {}
+    for participation_id, language, state in (
+        EmailDelivery.objects.filter(event=event, kind=SCHEDULE_EMAIL)
+        .order_by("created", "pk")
+        .values_list("participation_id", "language", "state")
+    ):
+        latest[(participation_id, language)] = state
+    return sorted(
+        {pid for (pid, _language), state in latest.items() if state == DeliveryState.FAILED}
+    )
 
 
 def _schedule_message(

@@ -307,9 +307,10 @@ def schedule_event(
     return run, result
 
 
-def publish_schedule(*, event: Event) -> int:
-    """Show every placed meeting to its participants and email them; returns how many
-    meetings were newly published."""
+def publish_schedule(*, event: Event, notify: bool = True) -> int:
+    """Show every placed meeting to its participants and email them (unless `notify` is off:
+    the publish job writes the emails itself, with progress); returns how many meetings were
+    newly published."""
     with transaction.atomic():
         event = Event.objects.select_for_update().get(pk=event.pk)
         if event.status not in (EventStatus.SCHEDULED, EventStatus.PUBLISHED):
@@ -327,5 +328,6 @@ def publish_schedule(*, event: Event) -> int:
             )
         event.status = EventStatus.PUBLISHED
         event.save(update_fields=["status", "updated"])
-        transaction.on_commit(lambda: notifications.send_schedule_published(event))
+        if notify:
+            transaction.on_commit(lambda: notifications.send_schedule_published(event))
     return count

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -36,8 +37,10 @@ from kbio.directory.models import (
 from kbio.events import scheduling
 from kbio.events import services as event_services
 from kbio.events.models import DeclineReason, Event, Meeting, RequestStatus, runs_events
+from kbio.events.notifications import schedule_not_received
+from kbio.jobs import work as jobs
+from kbio.jobs.models import Job, JobKind, JobState
 from kbio.lib import charts, spine
-from kbio.lib.scheduler import Options
 from kbio.outcomes.models import OutcomeStage
 
 from . import dashboard, exports, schedule, services
@@ -313,10 +316,79 @@ def window(request: HttpRequest, slug: str, action: str) -> HttpResponse:
 
 # --- the schedule -----------------------------------------------------------------------------
 
-# A run from the browser gets a shorter budget than the command line's default, so that the
-# page answers within a usual proxy timeout; events of thousands of participants are scheduled
-# with `manage.py schedule_meetings` (same result, more time for fewer breaks).
-WEB_OPTIONS = Options(effort=4.0, time_limit=25.0)
+# The scheduler, publishing and resending run as background jobs (kbio/jobs/): the buttons
+# answer at once and the schedule page shows the job's progress, then its result.
+
+
+def _latest_job(event: Event) -> Job | None:
+    return (
+        Job.objects.filter(
+            event=event, kind__in=[JobKind.SCHEDULE, JobKind.PUBLISH, JobKind.RESEND]
+        )
+        .select_related("event")
+        .first()
+    )
+
+
+def job_summary(job: Job) -> str:
+    """What a finished job did, in the reader's language."""
+    result = job.result
+    if job.state != JobState.DONE:
+        return ""
+    if job.kind == JobKind.SCHEDULE:
+        text = ngettext(
+            "%(placed)d of %(requested)d meeting placed.",
+            "%(placed)d of %(requested)d meetings placed.",
+            result.get("requested", 0),
+        ) % {"placed": result.get("placed", 0), "requested": result.get("requested", 0)}
+        if result.get("dry_run"):
+            return text + " " + _("Trial run: the schedule was not changed.")
+        return text + " " + _("Participants see it once you publish the schedule.")
+    if job.kind == JobKind.PUBLISH:
+        return ngettext(
+            "Published %(n)d meeting; %(emails)d agenda emails are on their way.",
+            "Published %(n)d meetings; %(emails)d agenda emails are on their way.",
+            result.get("published", 0),
+        ) % {"n": result.get("published", 0), "emails": result.get("emails", 0)}
+    if job.kind == JobKind.RESEND:
+        return ngettext(
+            "The schedule email was sent again to %(n)d participant.",
+            "The schedule email was sent again to %(n)d participants.",
+            result.get("participants", 0),
+        ) % {"n": result.get("participants", 0)}
+    if job.kind == JobKind.IMPORT:
+        return _result_message(
+            services.ImportResult(
+                created=result.get("created", 0),
+                updated=result.get("updated", 0),
+                unchanged=result.get("unchanged", 0),
+            )
+        )
+    return ""
+
+
+def _job_context(job: Job | None, back: str) -> dict:
+    return {
+        "job": job,
+        "job_summary": job_summary(job) if job else "",
+        "job_errors": job.result.get("errors", []) if job else [],
+        "job_back": back,
+    }
+
+
+@organizer_required
+@require_safe
+def job_status(request: HttpRequest, pk: int) -> HttpResponse:
+    """A job's status as a fragment, for the page that polls it (static/js/jobs.js)."""
+    if pk > 2**63 - 1:
+        raise Http404("No such job.")
+    job = get_object_or_404(Job.objects.select_related("event"), pk=pk)
+    back = request.GET.get("back", "")
+    if not back.startswith("/") or back.startswith("//"):
+        back = ""
+    response = render(request, "organizer/_job.html", _job_context(job, back))
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @organizer_required
@@ -324,6 +396,8 @@ WEB_OPTIONS = Options(effort=4.0, time_limit=25.0)
 def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     page = schedule.load(event)
+    job = _latest_job(event)
+    missing = schedule_not_received(event) if event.status == Event.Status.PUBLISHED else []
     return render(
         request,
         "organizer/schedule.html",
@@ -334,8 +408,20 @@ def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
             "can_publish": event.status in (Event.Status.SCHEDULED, Event.Status.PUBLISHED)
             and (page.unpublished > 0 or event.status == Event.Status.SCHEDULED),
             "grid_max_tables": schedule.GRID_MAX_TABLES,
+            "not_received": len(missing),
+            **_job_context(job, request.path),
         },
     )
+
+
+def _start(request: HttpRequest, kind: str, event: Event, options: dict | None = None) -> None:
+    try:
+        job = jobs.start(kind, event=event, by=request.user, options=options)
+    except jobs.JobRefused as exc:
+        messages.error(request, str(exc))
+        return
+    if job.active:
+        messages.info(request, _("Started. This page shows the progress and the result."))
 
 
 @organizer_required
@@ -343,24 +429,7 @@ def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
 def schedule_run(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
     dry_run = request.POST.get("mode") == "dry-run"
-    try:
-        run, _result = scheduling.schedule_event(
-            event=event, by=request.user, dry_run=dry_run, options=WEB_OPTIONS
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        text = ngettext(
-            "%(placed)d of %(requested)d meeting placed.",
-            "%(placed)d of %(requested)d meetings placed.",
-            run.requested,
-        ) % {"placed": run.placed, "requested": run.requested}
-        if dry_run:
-            messages.info(request, text + " " + _("Trial run: the schedule was not changed."))
-        else:
-            messages.success(
-                request, text + " " + _("Participants see it once you publish the schedule.")
-            )
+    _start(request, JobKind.SCHEDULE, event, {"dry_run": dry_run})
     return redirect("organizer:schedule", event.slug)
 
 
@@ -368,20 +437,19 @@ def schedule_run(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def schedule_publish(request: HttpRequest, slug: str) -> HttpResponse:
     event = _event_or_404(slug)
-    try:
-        count = scheduling.publish_schedule(event=event)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    _start(request, JobKind.PUBLISH, event)
+    return redirect("organizer:schedule", event.slug)
+
+
+@organizer_required
+@require_POST
+def schedule_resend(request: HttpRequest, slug: str) -> HttpResponse:
+    """Send the schedule email again to the participants whose last one failed."""
+    event = _event_or_404(slug)
+    if event.status != Event.Status.PUBLISHED or not schedule_not_received(event):
+        messages.info(request, _("Every participant has been sent the schedule email."))
     else:
-        messages.success(
-            request,
-            ngettext(
-                "Published %(n)d meeting; participants have been emailed their agenda.",
-                "Published %(n)d meetings; participants have been emailed their agenda.",
-                count,
-            )
-            % {"n": count},
-        )
+        _start(request, JobKind.RESEND, event)
     return redirect("organizer:schedule", event.slug)
 
 
@@ -434,20 +502,54 @@ def _result_message(result: services.ImportResult) -> str:
     }
 
 
-def _import_page(request: HttpRequest, *, template: str, context: dict, run) -> HttpResponse:
+def _import_page(
+    request: HttpRequest,
+    *,
+    template: str,
+    context: dict,
+    run,
+    subject: str,
+    event: Event | None = None,
+) -> HttpResponse:
+    """An import page: a small file is imported in the request; one over IMPORT_JOB_BYTES
+    becomes a background job, and the page shows its progress and result."""
     posted = request.method == "POST"
     form = CsvUploadForm(request.POST if posted else None, request.FILES if posted else None)
     errors = []
     if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        if upload.size > settings.IMPORT_JOB_BYTES:
+            job = jobs.start(
+                JobKind.IMPORT, event=event, by=request.user, subject=subject, payload=upload.read()
+            )
+            if job.active:
+                messages.info(request, _("Started. This page shows the progress and the result."))
+            return redirect(f"{request.path}?job={job.pk}")
         try:
-            result = run(form.cleaned_data["file"].read())
+            result = run(upload.read())
         except ImportRefused as exc:
             errors = exc.errors
         else:
             messages.success(request, _result_message(result))
             return redirect(request.path)
+    job = None
+    job_id = request.GET.get("job", "")
+    if job_id.isdigit() and len(job_id) < 19:
+        job = Job.objects.filter(
+            pk=int(job_id), kind=JobKind.IMPORT, subject=subject, event=event
+        ).first()
     status = 400 if request.method == "POST" else 200
-    return render(request, template, {**context, "form": form, "errors": errors}, status=status)
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "form": form,
+            "errors": errors,
+            **_job_context(job, request.get_full_path()),
+        },
+        status=status,
+    )
 
 
 @organizer_required
@@ -457,6 +559,7 @@ def organizations_import(request: HttpRequest) -> HttpResponse:
         template="organizer/import_organizations.html",
         context={"columns": exports.ORGANIZATION_COLUMNS},
         run=lambda data: services.organizations_import(data=data),
+        subject="organizations",
     )
 
 
@@ -467,6 +570,7 @@ def criteria_import(request: HttpRequest) -> HttpResponse:
         template="organizer/import_criteria.html",
         context={},
         run=lambda data: services.criteria_import(data=data),
+        subject="criteria",
     )
 
 
@@ -478,6 +582,8 @@ def requests_import(request: HttpRequest, slug: str) -> HttpResponse:
         template="organizer/import_requests.html",
         context={"event": event},
         run=lambda data: services.meeting_requests_import(event=event, data=data, by=request.user),
+        subject="requests",
+        event=event,
     )
 
 

@@ -232,6 +232,7 @@ def test_participants_get_404_on_organizer_pages(name, alice, ab_request, event)
     resolver_args = {
         "organizer:window": [event.slug, "close"],
         "organizer:organization_history": [alice.organization.slug],
+        "organizer:job": [1],
     }
     try:
         url = reverse(name, args=resolver_args.get(name, [event.slug]))

@@ -63,7 +63,7 @@ def populate(event, staff_user, size: int) -> None:
         # One of each is the header's "is this login a member of an organization?"; two are
         # the login's permissions (its own and its groups'), asked once per request.
         ("organizer:dashboard", 14),
-        ("organizer:schedule", 13),
+        ("organizer:schedule", 15),  # with the latest job and who did not get the e-mail
         ("organizer:outcomes", 8),
         ("organizer:requests_export", 6),
         ("organizer:schedule_export", 6),
