@@ -28,9 +28,10 @@ events are over-subscribed (CP-SAT).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
+import pickle
 import random
+import select
 import signal
 import time
 from collections.abc import Hashable, Iterable, Sequence
@@ -1354,16 +1355,31 @@ class _MaxSAT:
 
     python-sat's CaDiCaL has no ``interrupt()``; what it documents instead is that a SAT call
     stops on SIGINT. Stopping sends SIGINT, and the process answers with RC2's cost so far,
-    a proven lower bound; a process that does not answer in time is terminated."""
+    a proven lower bound; a process that does not answer in time is killed.
+
+    The process is made with ``os.fork`` and a pipe rather than ``multiprocessing``, which
+    refuses to start a child from a daemonic process: a background-job worker's pool
+    processes are daemonic, and the scheduler runs there."""
 
     def __init__(self, wcnf, x: dict[tuple[int, int], int], solver: str = "cd15"):
-        context = multiprocessing.get_context("fork")
-        self._receiver, sender = context.Pipe(duplex=False)
-        self._process = context.Process(target=_run_rc2, args=(wcnf, x, solver, sender))
+        read, write = os.pipe()
         self.started = time.perf_counter()
-        self._process.start()
-        sender.close()
+        pid = os.fork()
+        if pid == 0:  # the child: solve, answer through the pipe, leave without cleanup
+            code = 0
+            try:
+                os.close(read)
+                with os.fdopen(write, "wb") as sender:
+                    _run_rc2(wcnf, x, solver, _PipeSender(sender))
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write)
+        self._pid = pid
+        self._receiver = os.fdopen(read, "rb")
         self._answer: tuple | None = None
+        self._exited = False
 
     @property
     def elapsed(self) -> float:
@@ -1371,24 +1387,46 @@ class _MaxSAT:
 
     def poll(self, timeout: float = 0.0) -> bool:
         """Whether the solver has answered (waiting up to ``timeout`` seconds)."""
-        if self._answer is None and self._receiver.poll(max(0.0, timeout)):
-            try:
-                self._answer = self._receiver.recv()
-            except EOFError:
-                self._answer = ("failed", None, None)
+        if self._answer is None:
+            ready, _w, _x = select.select([self._receiver], [], [], max(0.0, timeout))
+            if ready:
+                try:
+                    self._answer = pickle.load(self._receiver)
+                except (EOFError, pickle.UnpicklingError):
+                    self._answer = ("failed", None, None)
         return self._answer is not None
+
+    def _alive(self) -> bool:
+        if self._exited:
+            return False
+        pid, _status = os.waitpid(self._pid, os.WNOHANG)
+        self._exited = pid != 0
+        return not self._exited
 
     def stop(self) -> tuple[str, dict[int, int] | None, int | None]:
         """(status, {meeting: slot} when optimal, cost): status is "optimal", "infeasible",
         "out" (stopped; cost is then the lower bound reached, or None) or "failed"."""
-        if not self.poll() and self._process.is_alive():
-            os.kill(self._process.pid, signal.SIGINT)
+        if not self.poll() and self._alive():
+            os.kill(self._pid, signal.SIGINT)
             self.poll(_STOP_GRACE_SECONDS)
-        if self._process.is_alive():
-            self._process.terminate()
-        self._process.join()
+        if self._alive():
+            os.kill(self._pid, signal.SIGKILL)
+        if not self._exited:
+            os.waitpid(self._pid, 0)
+            self._exited = True
         self._receiver.close()
         return self._answer or ("out", None, None)
+
+
+class _PipeSender:
+    """The child's end of the pipe, with the ``send`` of a multiprocessing connection."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def send(self, answer: tuple) -> None:
+        pickle.dump(answer, self._stream)
+        self._stream.flush()
 
 
 # How long a stopped solver may take to report its lower bound.

@@ -1,5 +1,6 @@
 """The scheduler on hand-made events, each checked by the independent checker."""
 
+import multiprocessing
 import time
 from pathlib import Path
 
@@ -191,6 +192,29 @@ def test_the_break_search_stops_when_its_budget_is_spent():
     assert time.perf_counter() - started < 20
     assert_valid(problem, result)
     assert result.report.placed == len(problem.meetings)
+
+
+def _schedule_in_daemon(path, answers):
+    problem = b2b_format.to_problem(b2b_format.read_dzn(path))
+    result = S.schedule(problem, S.Options(effort=2, time_limit=60))
+    answers.put((result.report.placed, len(problem.meetings), result.report.breaks))
+
+
+def test_the_break_search_runs_inside_a_daemonic_process():
+    """A background-job worker runs jobs in daemonic pool processes, which multiprocessing
+    forbids to start children; the break search's solver process must start there anyway."""
+    context = multiprocessing.get_context("fork")
+    answers = context.Queue()
+    process = context.Process(
+        target=_schedule_in_daemon,
+        args=(BENCH / "forum-13crafb.original.dzn", answers),
+        daemon=True,
+    )
+    process.start()
+    placed, meetings, _breaks = answers.get(timeout=60)
+    process.join(10)
+    assert process.exitcode == 0
+    assert placed == meetings
 
 
 def test_clashing_pinned_meetings_are_refused_with_a_clear_error():
