@@ -1,0 +1,60 @@
+"""The bench's zero-break instances: the hidden schedule is a real proof, and the scheduler
+places every meeting of a small one (how few breaks it leaves is the bench's job)."""
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+from kbio.lib import scheduler as S
+from tests.lib.schedule_checker import assert_valid, check
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _generator():
+    spec = importlib.util.spec_from_file_location("zero_break", ROOT / "bench" / "zero_break.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules.setdefault("zero_break", module)
+    spec.loader.exec_module(module)
+    return module
+
+
+zero_break = _generator()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_hidden_schedule_places_every_meeting_with_no_break(seed):
+    instance = zero_break.zero_break_instance(300, days=2, slots_per_day=16, seed=seed)
+    problem = instance.problem
+    checked = check(problem, instance.hidden)
+    assert checked.violations == []
+    assert checked.placed == len(problem.meetings)
+    assert checked.breaks == 0
+    # What the bench promises: hosts with fixed tables, blocked slots, capacities above one.
+    assert any(p.tables for p in problem.participants)
+    assert any(p.blocked for p in problem.participants)
+    assert any(p.capacity > 1 for p in problem.participants)
+    assert len({frozenset((m.a, m.b)) for m in problem.meetings}) == len(problem.meetings)
+
+
+def test_same_seed_same_instance_and_another_seed_another():
+    first = zero_break.zero_break_instance(200, seed=5)
+    again = zero_break.zero_break_instance(200, seed=5)
+    other = zero_break.zero_break_instance(200, seed=6)
+    assert first.problem == again.problem and first.hidden == again.hidden
+    assert first.problem.meetings != other.problem.meetings
+
+
+def test_one_day_of_many_slots_also_has_a_zero_break_schedule():
+    instance = zero_break.zero_break_instance(400, days=1, slots_per_day=32, seed=3)
+    checked = check(instance.problem, instance.hidden)
+    assert checked.violations == [] and checked.breaks == 0
+
+
+def test_scheduler_places_every_meeting_of_a_small_instance():
+    problem = zero_break.zero_break_instance(300, seed=0).problem
+    result = S.schedule(problem, S.Options(effort=1, time_limit=20))
+    checked = assert_valid(problem, result)
+    assert checked.placed == len(problem.meetings)
