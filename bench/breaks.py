@@ -3,8 +3,9 @@
     python bench/breaks.py [--sizes small,3000,7500] [--seed N] [--effort E ...]
                            [--time-limit S] [--workers 1|2]
 
-For each size (see ``bench/zero_break.py``: small = 300 participants, 3000 = 3,000 over
-2 days x 16 slots, 7500 = 7,500 over 2 days x 24 slots) and each effort, one line:
+For each size of ``bench/zero_break.py`` (small = 300 participants, 3000 = 3,000 in one day
+of 32 slots, 7500 = 7,500 in one day of 48 slots; 3000-2d and 7500-2d split 32 and 48 slots
+over two days) and each effort, one line:
 participants, meetings, slots, tables, placed/upper bound, breaks and breaks as a share of the
 meetings, seconds, and the load average (1 minute) at start and end, because the machine may
 be shared. Every meeting of these instances fits with zero breaks, so any break is the

@@ -1,6 +1,7 @@
 """Convention-size scheduling instances with a known schedule that has zero breaks.
 
     python bench/zero_break.py [--participants P] [--days D] [--slots-per-day S] [--seed N]
+                               [--run-mean R]
 
 prints the instance's figures and checks its hidden schedule (the proof that every meeting
 fits with no break). The instance is built backwards: first a schedule in which every
@@ -38,19 +39,23 @@ class Instance:
     shared_tables: int
 
 
-# Default shapes: (participants, days, slots per day, mean length of a non-host's run), near
-# the issue's figures (about 3 to 4 meetings per participant a day, two days).
+# Shapes: (participants, days, slots per day, mean length of a non-host's run). "3000" and
+# "7500" are one long day, near the issue's figures (8,823 meetings at 3,000 participants and
+# 32 slots; 27,237 at ~7,400, 48 slots, 800 tables); the "-2d" ones split the slots over two
+# days, which leaves each participant less room to scatter its meetings.
 SIZES = {
-    "small": (300, 2, 16, 4.0),
-    "3000": (3000, 2, 16, 4.0),
-    "7500": (7500, 2, 24, 4.5),
+    "small": (300, 1, 32, 4.0),
+    "3000": (3000, 1, 32, 4.0),
+    "7500": (7500, 1, 48, 5.0),
+    "3000-2d": (3000, 2, 16, 4.0),
+    "7500-2d": (7500, 2, 24, 4.5),
 }
 
 
 def zero_break_instance(
     participants: int = 3000,
-    days: int = 2,
-    slots_per_day: int = 16,
+    days: int = 1,
+    slots_per_day: int = 32,
     seed: int = 0,
     host_share: float = 0.08,
     two_delegates: float = 0.06,
@@ -106,19 +111,33 @@ def _generate(
     # 1. Runs: per participant and day, one interval of consecutive slots (or none), and how
     #    many meetings it holds in each of those slots (1 up to its capacity).
     busy: dict[str, dict[int, int]] = {p: {} for p in people}
-    for p in people:
-        present = [d for d in range(days) if rng.random() < (0.9 if p in hosts else 0.6)]
-        if not present:
-            present = [rng.randrange(days)]
+    others = [p for p in people if p not in hosts]
+    for p in others:
+        present = [d for d in range(days) if rng.random() < 0.6] or [rng.randrange(days)]
         for d in present:
-            if p in hosts:
-                length = rng.randint(slots_per_day // 2, slots_per_day)
-            else:
-                # Mostly short days (a few meetings), some long ones.
-                length = min(slots_per_day, 1 + int(rng.expovariate(1 / (run_mean - 0.5))))
+            # Mostly short days (a few meetings), some long ones.
+            length = min(slots_per_day, 1 + int(rng.expovariate(1 / (run_mean - 0.5))))
             start = d * slots_per_day + rng.randint(0, slots_per_day - length)
             for s in range(start, start + length):
-                busy[p][s] = rng.randint(1, capacity[p]) if p not in hosts else capacity[p]
+                busy[p][s] = rng.randint(1, capacity[p])
+    # Hosts meet through half to all of a day, as long as the other participants can fill
+    # their tables: host seats stay under 60 % of the others' seats in every slot.
+    room = [0.6 * sum(busy[p].get(s, 0) for p in others) for s in range(n_slots)]
+    for p in people:
+        if p not in hosts:
+            continue
+        for d in range(days):
+            if rng.random() >= 0.9:
+                continue
+            for _ in range(10):
+                length = rng.randint(slots_per_day // 2, slots_per_day)
+                start = d * slots_per_day + rng.randint(0, slots_per_day - length)
+                run = range(start, start + length)
+                if all(room[s] >= capacity[p] for s in run):
+                    for s in run:
+                        busy[p][s] = capacity[p]
+                        room[s] -= capacity[p]
+                    break
 
     # 2. Per slot, make the seats even by moving one run's edge (never opening a gap), then
     #    pair the seats: each host seat with a non-host, the other non-hosts among themselves.
@@ -281,11 +300,14 @@ def check_hidden(instance: Instance):
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--participants", type=int, default=3000)
-    parser.add_argument("--days", type=int, default=2)
-    parser.add_argument("--slots-per-day", type=int, default=16)
+    parser.add_argument("--days", type=int, default=1)
+    parser.add_argument("--slots-per-day", type=int, default=32)
+    parser.add_argument("--run-mean", type=float, help="a non-host's mean meetings a day")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args(argv)
-    inst = zero_break_instance(args.participants, args.days, args.slots_per_day, args.seed)
+    inst = zero_break_instance(
+        args.participants, args.days, args.slots_per_day, args.seed, run_mean=args.run_mean
+    )
     checked = check_hidden(inst)
     p = inst.problem
     print(
