@@ -65,6 +65,10 @@ MIDDLEWARE = [
     "kbio.core.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Visitors' pages from the cache. Outside the middlewares that set cookies, so that it
+    # stores no page that sets one; a page it serves still passes through every middleware's
+    # answer (request id, CSP, language headers).
+    "kbio.core.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "kbio.core.middleware.PreferredLanguageMiddleware",
@@ -175,8 +179,33 @@ AXES_LOCKOUT_CALLABLE = "kbio.core.views.locked_out"
 # Successful logins are not logged (only the failures that count towards a lockout).
 AXES_DISABLE_ACCESS_LOG = True
 
-# The throttles of kbio/core/throttle.py (password-reset e-mails) count here.
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The default cache: the throttles of kbio/core/throttle.py, django-axes and the pages cached
+# for visitors (kbio/core/pagecache.py). Redis when CACHE_URL (or REDIS_URL) is set
+# (redis://127.0.0.1:6379/1), one cache for every server process, as production needs; else
+# local memory, one per process (`make run`, the tests).
+CACHE_URL = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// address.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "kbio"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# How long a visitor's page (and a costly part of a member's page) is kept, in seconds; an
+# edit of what it shows replaces it at once (kbio/core/pagecache.py). 0 turns the page cache
+# off. Off by default when DEBUG=0 without a shared cache: each gunicorn worker would keep its
+# own pages, and an edit seen by one would leave the others' pages stale.
+PAGE_CACHE_SECONDS = envint("PAGE_CACHE_SECONDS", "600" if CACHE_URL or DEBUG else "0")
 
 # Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only;
 # no inline script or style, no plugins, no framing, forms post only here. The pages hold no

@@ -7,6 +7,8 @@ from kbio.core.health import health
 from kbio.events import views as event_views
 
 urlpatterns = [
+    # The language switcher's links (a GET: pages need no CSRF token for it).
+    path("i18n/language/<str:code>/", core_views.choose_language, name="choose_language"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("favicon.ico", core_views.favicon),
     # For monitors and load balancers: one address whatever the language.

@@ -35,3 +35,14 @@ def _english_between_tests():
     translation.activate("en")
     yield
     translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: no page, throttle count or data version of
+    another test's rows (the cache is not rolled back with the database)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

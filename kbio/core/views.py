@@ -5,16 +5,21 @@ from axes.helpers import get_client_ip_address
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.db.models import Count, F, Max, Min
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import reverse, translate_url
 from django.utils.cache import patch_cache_control
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import check_for_language
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from kbio.accounts.access import delegate_of
 from kbio.accounts.start import start_context
 from kbio.core.auth import is_auth_page
+from kbio.core.pagecache import anonymous_page_cache
 from kbio.core.throttle import throttle_allows
 from kbio.directory.models import FocusArea, Organization
 from kbio.events.models import Event
@@ -37,6 +42,7 @@ def _list_url(**params) -> str:
     return f"{reverse('directory:organization_list')}?{urlencode(params)}"
 
 
+@anonymous_page_cache
 def home(request: HttpRequest) -> HttpResponse:
     """The personal start page for a member; the public front page for everyone else."""
     contact = delegate_of(request)
@@ -137,6 +143,37 @@ class _PasswordResetView(auth_views.PasswordResetView):
 
 
 password_reset = _PasswordResetView.as_view()
+
+
+@never_cache
+@require_safe
+def choose_language(request: HttpRequest, code: str) -> HttpResponse:
+    """The language switcher's link: remember the language in its cookie and open `next`, the
+    same page in that language.
+
+    A link, not a form, so that a page needs no CSRF token (and sets no cookie) for it, and a
+    visitor's page can be cached. The cookie is what keeps the choice: an address without a
+    language prefix opens in the chosen language (PreferredLanguageMiddleware).
+    """
+    if not check_for_language(code) or code not in dict(settings.LANGUAGES):
+        raise Http404
+    next_url = request.GET.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = translate_url(reverse("home"), code)
+    response = HttpResponseRedirect(next_url)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        path=settings.LANGUAGE_COOKIE_PATH,
+        domain=settings.LANGUAGE_COOKIE_DOMAIN,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+        samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+    )
+    return response
 
 
 def favicon(request: HttpRequest) -> HttpResponse:

@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 
 from kbio.accounts.access import delegate_of, organization_of
+from kbio.core.pagecache import anonymous_page_cache, fragment_context, remembered
 from kbio.events.openings import request_openings
 from kbio.matching.models import FeedbackReason
 from kbio.matching.shortlist import PartnerState, partner_states
@@ -20,6 +21,7 @@ from .partnering import criteria_of
 PAGE_SIZE = 25
 
 
+@anonymous_page_cache
 def organization_list(request: HttpRequest) -> HttpResponse:
     # The filter form sends every field, empty or not; a link to share names only those in use.
     in_use = _without_empty(request.GET)
@@ -37,10 +39,12 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "organizations": organizations,
         "active_filters": _removal_links(request.GET, filterset.active_filters()),
+        **fragment_context(),
     }
     return render(request, "directory/organization_list.html", context)
 
 
+@anonymous_page_cache
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(
         Organization.objects.active().with_profile().with_pipeline(), slug=slug
@@ -54,7 +58,8 @@ def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
         "organization": organization,
         "focus_groups": [(label, group) for label, group in focus_groups if group],
         "assets": organization.assets.all(),
-        "criteria": criteria_of(organization),
+        # Ten queries that only directory data decides: kept under the data version.
+        "criteria": remembered("criteria", lambda: criteria_of(organization), organization.pk),
         # Delegates' names and addresses are for signed-in participants only.
         "contacts": list(organization.contacts.all()) if request.user.is_authenticated else None,
         "openings": _openings_for(request, organization.pk),

@@ -6,6 +6,8 @@ import uuid
 
 from django.db import transaction
 
+from kbio.core.pagecache import data_changed
+
 from .models import MatchIndexVersion, MatchingProfile
 
 
@@ -13,6 +15,8 @@ from .models import MatchIndexVersion, MatchingProfile
 def match_index_invalidate() -> None:
     """Make every server process rebuild its ranking index on its next request."""
     MatchIndexVersion.objects.update_or_create(pk=1, defaults={"token": uuid.uuid4()})
+    # The same writes change the pages cached for visitors (bulk writes send no signals).
+    data_changed()
 
 
 @transaction.atomic

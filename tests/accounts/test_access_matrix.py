@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 # Anyone may read these (some only GET). Value: whether anonymous GET answers 200.
 PUBLIC = {
     "set_language",
+    "choose_language",
     "home",
     "favicon",
     "health",

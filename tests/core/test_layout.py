@@ -2,6 +2,7 @@
 
 import re
 from html import unescape
+from urllib.parse import unquote
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -12,14 +13,12 @@ from tests.factories import OrganizerFactory, UserFactory
 
 
 def switcher(response) -> dict[str, str]:
-    """{language code: the page address the switcher's form sends} for the other languages."""
-    forms = re.findall(
-        r'<form method="post" action="/i18n/setlang/">.*?'
-        r'name="language" value="(\w+)">\s*<input type="hidden" name="next" value="([^"]*)">',
+    """{language code: the page address the switcher's link opens} for the other languages."""
+    links = re.findall(
+        r'<a class="language-switcher__choice" href="/i18n/language/(\w+)/\?next=([^"]*)"',
         response.text,
-        re.S,
     )
-    return {code: unescape(url) for code, url in forms}
+    return {code: unquote(unescape(url)) for code, url in links}
 
 
 @pytest.mark.django_db
@@ -36,8 +35,12 @@ class TestHeader:
         assert '<span class="language-switcher__current" lang="en" aria-current="true">' in (
             response.text
         )
-        assert '<button type="submit" lang="ko">한국어</button>' in response.text
-        assert '<button type="submit" lang="ja">日本語</button>' in response.text
+        assert re.search(
+            r'<a class="language-switcher__choice" [^>]*lang="ko"[^>]*>한국어</a>', response.text
+        )
+        assert re.search(
+            r'<a class="language-switcher__choice" [^>]*lang="ja"[^>]*>日本語</a>', response.text
+        )
 
     def test_the_switcher_keeps_the_page_and_its_filters(self, client):
         response = client.get("/organizations/?kind=venture&focus=ipsc-cell-therapy")
@@ -49,10 +52,8 @@ class TestHeader:
     def test_switching_sets_the_language_and_returns_to_the_same_page(self, client):
         page = client.get("/ko/organizations/?kind=pharma")
         # A visitor who came by a shared /ko/ link: no language cookie, an English browser.
-        target = switcher(page)["ja"]
-        response = client.post(
-            "/i18n/setlang/", {"language": "ja", "next": target}, HTTP_ACCEPT_LANGUAGE="en"
-        )
+        link = re.search(r'href="(/i18n/language/ja/[^"]*)"', page.text)[1]
+        response = client.get(unescape(link), HTTP_ACCEPT_LANGUAGE="en")
         assert response.status_code == 302
         assert response.url == "/ja/organizations/?kind=pharma"
         assert response.cookies["django_language"].value == "ja"

@@ -320,7 +320,7 @@ def test_the_menu_folds_on_a_phone_and_stays_open_on_a_desktop(live_server):
 
         menu.click()
         expect(directory).to_be_visible()
-        expect(page.get_by_role("button", name="日本語")).to_be_visible()
+        expect(page.get_by_role("link", name="日本語")).to_be_visible()
         expect(log_out).to_be_visible()
         # The open menu lies over the page: it neither pushes the page down nor widens it.
         assert page.locator("header.site-header").bounding_box()["height"] <= MAX_HEADER_HEIGHT

@@ -26,7 +26,7 @@ def test_filter_to_ipsc_ventures_then_read_them_in_korean_and_japanese(browser_p
     assert result_names(page) == ["iPS Bio", "YiPSCELL"]
     assert "kind=venture" in page.url and "focus=ipsc-cell-therapy" in page.url
 
-    page.get_by_role("button", name="한국어").click()
+    page.get_by_role("link", name="한국어").click()
     expect(page).to_have_url(
         re.compile(r"/ko/organizations/\?kind=venture&focus=ipsc-cell-therapy$")
     )
@@ -41,7 +41,7 @@ def test_filter_to_ipsc_ventures_then_read_them_in_korean_and_japanese(browser_p
     )
     expect(page.locator(".org-card", has_text="YiPSCELL")).to_contain_text("대한민국")
 
-    page.get_by_role("button", name="日本語").click()
+    page.get_by_role("link", name="日本語").click()
     expect(page).to_have_url(
         re.compile(r"/ja/organizations/\?kind=venture&focus=ipsc-cell-therapy$")
     )
@@ -67,7 +67,7 @@ def test_filter_to_ipsc_ventures_then_read_them_in_korean_and_japanese(browser_p
     expect(page.locator("body")).not_to_contain_text("embargo")
 
     # Back to English from the profile: the same profile, in English.
-    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(r"/organizations/yipscell/$"))
     expect(page.locator("table.pipeline tbody tr", has_text="MIUChon")).to_contain_text("Phase 1")
 
@@ -86,7 +86,7 @@ def test_every_ipsc_venture_in_two_clicks_from_the_home_page(
     page = browser_page
     page.goto("/")
     if language != "English":
-        page.get_by_role("button", name=language).click()  # first click: the language
+        page.get_by_role("link", name=language).click()  # first click: the language
     page.locator(".link-list").get_by_role("link", name=ipsc, exact=True).click()
     assert result_names(page) == ["iPS Bio", "YiPSCELL"]
     expect(page.get_by_label(ipsc)).to_be_checked()

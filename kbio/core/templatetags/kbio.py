@@ -1,6 +1,8 @@
+from urllib.parse import urlencode
+
 from django import template
 from django.conf import settings
-from django.urls import translate_url
+from django.urls import reverse, translate_url
 from django.utils.translation import get_language, get_language_info
 
 from kbio import formats
@@ -31,12 +33,18 @@ def language_choices(context) -> list[dict]:
     request = context.get("request")
     here = request.get_full_path() if request else "/"
     current = get_language()
-    return [
-        {
-            "code": code,
-            "name": get_language_info(code)["name_local"],
-            "url": translate_url(here, code),
-            "current": code == current,
-        }
-        for code, _name in settings.LANGUAGES
-    ]
+    choices = []
+    for code, _name in settings.LANGUAGES:
+        url = translate_url(here, code)
+        choose = reverse("choose_language", args=[code])
+        choices.append(
+            {
+                "code": code,
+                "name": get_language_info(code)["name_local"],
+                "url": url,
+                # The switcher's link: sets the language cookie, then opens `url`.
+                "choose_url": f"{choose}?{urlencode({'next': url})}",
+                "current": code == current,
+            }
+        )
+    return choices
