@@ -351,3 +351,24 @@ def test_beat_runs_housekeeping_and_email_retries():
     names = {entry["task"] for entry in app.conf.beat_schedule.values()}
     assert names == {"kbio.jobs.tasks.housekeeping", "kbio.jobs.tasks.retry_failed_emails"}
     assert set(names) <= set(app.tasks)
+
+
+# --- progress while the scheduler's transaction is open ----------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_progress_inside_a_transaction_is_seen_at_once_on_postgresql():
+    from django.db import connection, connections
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite holds one writer at a time: progress is written when the run ends.")
+    job = Job.objects.create(kind=JobKind.SCHEDULE, state=JobState.RUNNING)
+    reader = connections.create_connection("default")
+    try:
+        with transaction.atomic():
+            work.Progress(job)("Scheduling…", 15)
+            with reader.cursor() as cursor:
+                cursor.execute("SELECT progress, percent FROM jobs_job WHERE id = %s", [job.pk])
+                assert cursor.fetchone() == ("Scheduling…", 15)
+    finally:
+        reader.close()
