@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 FIXTURES := taxonomy organizations partnering kbio2025
 HOST ?= 127.0.0.1:8000
 
-.PHONY: run serve housekeeping test install migrate fixtures demo-login browser lint check clean
+.PHONY: run serve worker beat housekeeping test install migrate fixtures demo-login browser lint check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,7 +35,15 @@ GUNICORN_BIND ?= $(HOST)
 serve: install
 	GUNICORN_BIND=$(GUNICORN_BIND) bin/serve
 
-# Expired sessions and old login records; daily from cron until the job engine runs it.
+# Background jobs (README "Background jobs"), with the environment of `make serve` and
+# CELERY_BROKER_URL=redis://127.0.0.1:6379/0: the worker, and the one scheduler of periodic jobs.
+worker: install
+	$(BIN)/celery -A kbio worker -l info
+
+beat: install
+	$(BIN)/celery -A kbio beat -l info --schedule=$(or $(CELERY_BEAT_FILE),celerybeat-schedule)
+
+# Expired sessions and old login records; `make beat` runs it daily, or run it from cron.
 housekeeping: install
 	$(BIN)/python manage.py clearsessions
 	$(BIN)/python manage.py axes_reset_logs --age 30
