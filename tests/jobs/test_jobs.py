@@ -264,6 +264,29 @@ def test_with_the_mail_server_down_a_request_is_saved_and_its_email_sent_later(
     assert "Alice Org" in email.subject or "Alice Org" in email.body
 
 
+def test_with_the_mail_server_down_an_invitation_is_saved_and_its_email_sent_later(
+    alice, mail_server_down, settings, django_capture_on_commit_callbacks
+):
+    from kbio.accounts.models import Invitation
+    from kbio.directory.models import Contact, MemberRole
+
+    Contact.objects.filter(pk=alice.contact.pk).update(role=MemberRole.OWNER)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = alice.client.post(
+            reverse("accounts:invite", args=[alice.organization.slug]),
+            {"email": "jun@example.org", "role": MemberRole.EDITOR},
+        )
+    assert response.status_code == 302
+    assert Invitation.objects.filter(email="jun@example.org").exists()
+    delivery = EmailDelivery.objects.get(to=["jun@example.org"])
+    assert delivery.state == DeliveryState.FAILED
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    tasks.retry_failed_emails()
+    assert [m.to for m in mail.outbox] == [["jun@example.org"]]
+
+
 def test_an_email_is_kept_whole_and_sent_once(scheduled, alice):
     from kbio.events.notifications import send_schedule_published
 
@@ -297,6 +320,27 @@ def test_a_large_import_runs_as_a_job(staff, taxonomy, settings):
     assert Organization.objects.filter(slug="kbio-new").exists()
     html = staff.get(response["Location"]).content.decode()
     assert "Import: Done" in html and "Imported: 1 new, 0 updated, 0 unchanged." in html
+
+
+def test_a_large_requests_import_runs_as_a_job_of_the_event(staff, event, alice, bob, settings):
+    settings.IMPORT_JOB_BYTES = 10
+    url = reverse("organizer:requests_import", args=[event.slug])
+    data = io.BytesIO(
+        csv_bytes("requester,recipient,status,message", "alice-org,bob-org,pending,Shall we meet?")
+    )
+    data.name = "requests.csv"
+    response = staff.post(url, {"file": data}, follow=True)
+    job = Job.objects.get()
+    assert (job.subject, job.event, job.state) == ("requests", event, JobState.DONE)
+    assert MeetingRequest.objects.filter(event=event, message="Shall we meet?").count() == 1
+    assert "Imported: 1 new, 0 updated, 0 unchanged." in response.content.decode()
+    # The job of one event's import does not show on another's page.
+    assert (
+        "Import: Done"
+        not in staff.get(
+            reverse("organizer:organizations_import") + f"?job={job.pk}"
+        ).content.decode()
+    )
 
 
 def test_a_large_import_refused_lists_its_errors(staff, taxonomy, settings):
