@@ -19,12 +19,14 @@ from django.db.models import Count, Max, Min
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django_countries import countries
 
+from kbio.core.validators import LARGEST_INTEGER, whole_number
 from kbio.directory.models import (
     Exclusion,
     FocusArea,
@@ -380,11 +382,13 @@ def _job_context(job: Job | None, back: str) -> dict:
 @require_safe
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """A job's status as a fragment, for the page that polls it (static/js/jobs.js)."""
-    if pk > 2**63 - 1:
+    if pk > LARGEST_INTEGER:
         raise Http404("No such job.")
     job = get_object_or_404(Job.objects.select_related("event"), pk=pk)
     back = request.GET.get("back", "")
-    if not back.startswith("/") or back.startswith("//"):
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = ""
     response = render(request, "organizer/_job.html", _job_context(job, back))
     response["Cache-Control"] = "no-store"
@@ -533,10 +537,10 @@ def _import_page(
             messages.success(request, _result_message(result))
             return redirect(request.path)
     job = None
-    job_id = request.GET.get("job", "")
-    if job_id.isdigit() and len(job_id) < 19:
+    job_id = whole_number(request.GET.get("job", ""))
+    if job_id is not None:
         job = Job.objects.filter(
-            pk=int(job_id), kind=JobKind.IMPORT, subject=subject, event=event
+            pk=job_id, kind=JobKind.IMPORT, subject=subject, event=event
         ).first()
     status = 400 if request.method == "POST" else 200
     return render(
