@@ -844,20 +844,32 @@ def _pcost(ev: _Event, mask: int, fair: int) -> int:
     return b + _UNFAIR_WEIGHT * (b - fair) if b > fair else b
 
 
+# Local search passes per unit of ``Options.effort`` on events above ``exact_model_limit``.
+_PASSES_PER_EFFORT = 10
+
 # Weight of each break above the fairness cap, against 1 per break.
 _UNFAIR_WEIGHT = 20
 
 
 def _local_search(
-    st: _State, ev: _Event, fair: int, rng: random.Random, deadline: float, max_passes: int = 12
+    st: _State,
+    ev: _Event,
+    fair: int,
+    rng: random.Random,
+    deadline: float,
+    max_passes: int = 12,
+    min_gain: float = 1 / 1000,
+    patience: int = 1,
 ) -> None:
     """Move single meetings, or swap two meetings of one participant, while breaks go down.
 
-    Each pass examines the participants that have breaks; the search stops when a pass
-    improves less than a thousandth of the cost, after ``max_passes``, or at the deadline.
+    Each pass examines the participants that have breaks; the search stops when ``patience``
+    passes in a row improve by ``min_gain`` of the cost or less, after ``max_passes``, or at
+    the deadline.
     """
     P = len(ev.part_ids)
     other = [ev.ma[j] ^ ev.mb[j] for j in range(len(ev.meeting_ids))]
+    idle = 0
     for _ in range(max_passes):
         todo = [p for p in range(P) if ev.breaks(st.busy[p]) > 0]
         if not todo:
@@ -869,7 +881,8 @@ def _local_search(
                 return
             _improve_participant(st, ev, p, other, fair, rng)
         after = sum(_pcost(ev, m, fair) for m in st.busy)
-        if before - after <= before / 1000:
+        idle = idle + 1 if before - after <= before * min_gain else 0
+        if idle >= patience:
             return
 
 
@@ -1615,7 +1628,15 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
         notes.append(Note(PLACED_PROVEN_MOST))
     _fair_spread(st, ev, deadline)
     fair = opts.fair_breaks
-    _local_search(st, ev, fair, rng, start + (0.5 if small else 0.95) * opts.time_limit)
+    if small:
+        _local_search(st, ev, fair, rng, start + 0.5 * opts.time_limit)
+    else:
+        # Large events have only this search for breaks: the effort is its budget of passes,
+        # and it goes on while passes gain anything (its moves sideways on plateaus let a
+        # later pass gain again; slow gains add up over many passes).
+        passes = max(12, round(_PASSES_PER_EFFORT * opts.effort))
+        deadline_ls = start + 0.95 * opts.time_limit
+        _local_search(st, ev, fair, rng, deadline_ls, passes, min_gain=0, patience=5)
     lower = None
     if small:
         optimal, lower = _maxsat_breaks(

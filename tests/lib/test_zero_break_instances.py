@@ -58,3 +58,13 @@ def test_scheduler_places_every_meeting_of_a_small_instance():
     result = S.schedule(problem, S.Options(effort=1, time_limit=20))
     checked = assert_valid(problem, result)
     assert checked.placed == len(problem.meetings)
+
+
+def test_more_effort_buys_fewer_breaks_on_an_event_above_the_exact_model_limit():
+    problem = zero_break.zero_break_instance(300, seed=0).problem
+    assert len(problem.meetings) * len(problem.slots) > S.Options().exact_model_limit
+    low = S.schedule(problem, S.Options(effort=1, time_limit=30))
+    high = S.schedule(problem, S.Options(effort=10, time_limit=30))
+    assert_valid(problem, high)
+    assert high.report.placed == low.report.placed == len(problem.meetings)
+    assert high.report.breaks < low.report.breaks
