@@ -9,9 +9,9 @@ is read again and the next visitor sees the change. The version lives in the cac
 every server process sharing a cache (Redis) agrees on it.
 
 A page is stored only when it is a plain 200 that sets no cookie (a page holding a CSRF token
-sets one) and asks no private caching. The costly parts of a member's pages (the directory
-filter form, an organization's criteria) are cached under the same version (`fragment_context`,
-`remembered`).
+sets one) and asks no private caching. The costly parts of a member's pages (the directory's
+filters and results, an organization's criteria) are kept under the same version
+(`remembered`).
 """
 
 import hashlib
@@ -211,15 +211,3 @@ def remembered(name: str, build: Callable[[], T], *vary) -> T:
         except Exception:
             logger.warning("page cache: a part could not be stored", exc_info=True)
     return value
-
-
-def fragment_context() -> dict:
-    """For a template's {% cache %} of a costly part: how long, and the data version to vary
-    on (with the language and whatever else the part depends on)."""
-    if not enabled():
-        return {"fragment_seconds": 0, "data_version": ""}
-    try:
-        return {"fragment_seconds": settings.PAGE_CACHE_SECONDS, "data_version": data_version()}
-    except Exception:
-        logger.warning("page cache: the cache did not answer", exc_info=True)
-        return {"fragment_seconds": 0, "data_version": ""}

@@ -7,9 +7,11 @@ from django.core.paginator import Paginator
 from django.db.models import Value
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 
 from kbio.accounts.access import delegate_of, organization_of
-from kbio.core.pagecache import anonymous_page_cache, fragment_context, remembered
+from kbio.core.pagecache import anonymous_page_cache, remembered
 from kbio.events.openings import request_openings
 from kbio.matching.models import FeedbackReason
 from kbio.matching.shortlist import PartnerState, partner_states
@@ -27,6 +29,15 @@ def organization_list(request: HttpRequest) -> HttpResponse:
     in_use = _without_empty(request.GET)
     if list(in_use.lists()) != list(request.GET.lists()):
         return redirect(f"{request.path}?{in_use.urlencode()}" if in_use else request.path)
+    # The filters (91 choices) and the results are most of the page's time and the same for
+    # everyone: kept per query string and language under the data version.
+    body = remembered(
+        "directory-list", lambda: _list_body(request), get_language(), request.GET.urlencode()
+    )
+    return render(request, "directory/organization_list.html", {"body": body})
+
+
+def _list_body(request: HttpRequest) -> str:
     filterset = OrganizationFilter(request.GET or None, queryset=Organization.objects.active())
     results = filterset.qs.alphabetical()
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -39,9 +50,8 @@ def organization_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "organizations": organizations,
         "active_filters": _removal_links(request.GET, filterset.active_filters()),
-        **fragment_context(),
     }
-    return render(request, "directory/organization_list.html", context)
+    return render_to_string("directory/_list_body.html", context, request=request)
 
 
 @anonymous_page_cache

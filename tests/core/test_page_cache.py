@@ -236,7 +236,7 @@ class TestLanguageLinks:
 
 class TestMembersPages:
     """A member's pages are made for them, with their costly parts from the cache: the list's
-    filter form (per filters and language) and an organization's criteria."""
+    filters and results (per query string and language) and an organization's criteria."""
 
     def test_the_filter_form_follows_the_filters_the_language_and_the_taxonomy(
         self, client, directory
@@ -251,6 +251,17 @@ class TestMembersPages:
         area.name_en = "Induced pluripotent stem cells"
         area.save()
         assert "Induced pluripotent stem cells" in client.get("/organizations/").text
+
+    def test_the_lists_filters_and_results_are_read_once(
+        self, client, directory, django_assert_num_queries
+    ):
+        client.force_login(UserFactory())
+        first = client.get("/organizations/?kind=venture")
+        # The session, the user and the login's delegate record: none of the list's six reads.
+        with django_assert_num_queries(3):
+            second = client.get("/organizations/?kind=venture")
+        # The same page but for the logout form's CSRF token, which changes with every answer.
+        assert second.text.split('id="main"')[1] == first.text.split('id="main"')[1]
 
     def test_the_criteria_are_read_once_and_an_edit_shows_at_once(
         self, client, directory, django_assert_max_num_queries
