@@ -1,12 +1,14 @@
-"""Form fields shared by the apps' forms."""
+"""Form fields shared by the apps' forms, and the login forms."""
 
 from __future__ import annotations
 
 from django import forms
+from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 
-# The widest integer a database column holds; the ids of every table fit in it.
-_LARGEST_ID = 2**63 - 1
+from kbio.core.validators import LARGEST_INTEGER
 
 
 class ChoicesByIdField(forms.ModelMultipleChoiceField):
@@ -18,7 +20,7 @@ class ChoicesByIdField(forms.ModelMultipleChoiceField):
     def clean(self, value):
         for pk in value if isinstance(value, list | tuple) else ():
             try:
-                too_large = abs(int(str(pk))) > _LARGEST_ID
+                too_large = abs(int(str(pk))) > LARGEST_INTEGER
             except ValueError:
                 continue  # not a number: Django's own check refuses it
             if too_large:
@@ -38,3 +40,22 @@ class SafeIdsMixin:
         for field in self.fields.values():
             if type(field) is forms.ModelMultipleChoiceField:
                 field.__class__ = ChoicesByIdField
+
+
+class _UsernameLength:
+    """Django's login forms give the username field its length after making it, so the length
+    is never checked: a username of any length reached the authentication backends, and
+    django-axes wrote it into a 255-character column (a server error on PostgreSQL)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["username"]
+        field.validators.append(MaxLengthValidator(field.max_length))
+
+
+class LoginForm(_UsernameLength, AuthenticationForm):
+    pass
+
+
+class AdminLoginForm(_UsernameLength, AdminAuthenticationForm):
+    pass

@@ -1,7 +1,10 @@
 """The id of each request; the interface language a visitor gets at an address without a
-language prefix; the refusal of admin list parameters that hold a NUL character."""
+language prefix; the refusal of admin parameters that no database query can take."""
+
+import re
 
 from django.conf import settings
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, QueryDict
 from django.urls import get_script_prefix, is_valid_path
@@ -9,6 +12,7 @@ from django.utils import translation
 from django.utils.cache import patch_vary_headers
 
 from kbio.core import logs
+from kbio.core.validators import whole_number
 
 # Files that programs fetch (calendars, spreadsheets) keep their address whatever the language.
 DOWNLOAD_SUFFIXES = (".ics", ".csv")
@@ -85,11 +89,14 @@ class PreferredLanguageMiddleware:
 
 
 class AdminNulFilterMiddleware:
-    """Answer 400 to an admin page of a model whose query parameters hold a NUL character.
+    """Answer 400 to an admin page of a model asked for what no database query can take.
 
     The admin passes its list's parameters (`?kind__exact=...`) straight to database lookups,
-    and PostgreSQL refuses a NUL in any query. The site's own pages check their parameters
-    with forms, which say what is wrong; here only a request built by hand can hold one."""
+    and PostgreSQL refuses a NUL in any query; its date drill-down reads `created__year` into a
+    date and overflows on a year of ten digits; its actions look up the ticked rows by the ids
+    sent (`_selected_action`), which may be any text or a number beyond any column. The site's
+    own pages check their parameters with forms, which say what is wrong; here only a request
+    built by hand can hold such a value."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -99,12 +106,34 @@ class AdminNulFilterMiddleware:
 
     def process_view(self, request: HttpRequest, view, args, kwargs) -> None:
         # ModelAdmin marks the views it serves with itself.
-        if getattr(view, "model_admin", None) is not None and _holds_nul(request.GET):
+        model_admin = getattr(view, "model_admin", None)
+        if model_admin is None:
+            return
+        if _holds_nul(request.GET):
             raise BadRequest("A parameter holds a NUL character.")
+        if model_admin.date_hierarchy and not _plain_date_parts(
+            request.GET, model_admin.date_hierarchy
+        ):
+            raise BadRequest("A year, month or day of the date drill-down is not a date's.")
+        if request.method == "POST" and any(
+            whole_number(pk) is None for pk in request.POST.getlist(ACTION_CHECKBOX_NAME)
+        ):
+            raise BadRequest("A ticked row is not named by an id.")
 
 
 def _holds_nul(parameters: QueryDict) -> bool:
     return any(
         "\x00" in key or any("\x00" in value for value in values)
         for key, values in parameters.lists()
+    )
+
+
+_DATE_PART = re.compile(r"[0-9]{1,4}", re.ASCII)
+
+
+def _plain_date_parts(parameters: QueryDict, field: str) -> bool:
+    return all(
+        _DATE_PART.fullmatch(value)
+        for part in ("year", "month", "day")
+        for value in parameters.getlist(f"{field}__{part}")
     )

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_safe
 from kbio.accounts.access import delegate_of
 from kbio.accounts.start import start_context
 from kbio.core.auth import is_auth_page
+from kbio.core.forms import LoginForm
 from kbio.core.pagecache import anonymous_page_cache
 from kbio.core.throttle import throttle_allows
 from kbio.directory.models import FocusArea, Organization
@@ -91,6 +92,8 @@ def front_page(request: HttpRequest) -> HttpResponse:
 
 
 class _LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+
     def get_redirect_url(self) -> str:
         # A `next` that is itself a login or password page would show the form again: such a
         # `next` is dropped, and the user lands on the start page (LOGIN_REDIRECT_URL).

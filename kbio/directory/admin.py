@@ -1,11 +1,14 @@
 from urllib.parse import urlsplit
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.db.models import Count
+from django.http import Http404
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from kbio.core.validators import whole_number
 from kbio.matching.services import match_index_invalidate
 
 from .models import (
@@ -22,9 +25,24 @@ from .models import (
 )
 
 
+class HistoryAdmin(SimpleHistoryAdmin):
+    """simple-history's admin, whose history pages answer 404 to an address that names no id
+    (it looks the object and the record up by the text of the address: a server error)."""
+
+    def history_view(self, request, object_id, extra_context=None):
+        if whole_number(unquote(object_id)) is None:
+            raise Http404("No such object.")
+        return super().history_view(request, object_id, extra_context)
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if whole_number(unquote(object_id)) is None or whole_number(version_id) is None:
+            raise Http404("No such record.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
 class RefreshesMatching:
     """Mixin for the admins whose edits change partner suggestions: the next matching page
-    shows them. Put it before the ModelAdmin class (`RefreshesMatching, SimpleHistoryAdmin`).
+    shows them. Put it before the ModelAdmin class (`RefreshesMatching, HistoryAdmin`).
 
     Every admin save goes through save_model: the add and change forms (their inlines are
     saved in the same transaction), list editing, and simple_history's revert."""
@@ -256,7 +274,7 @@ class RelationshipAsPartnerInline(admin.TabularInline):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(RefreshesMatching, SimpleHistoryAdmin):
+class OrganizationAdmin(RefreshesMatching, HistoryAdmin):
     list_display = [
         "name",
         "native_name",
@@ -337,7 +355,7 @@ class OrganizationAdmin(RefreshesMatching, SimpleHistoryAdmin):
 
 
 @admin.register(Asset)
-class AssetAdmin(RefreshesMatching, SimpleHistoryAdmin):
+class AssetAdmin(RefreshesMatching, HistoryAdmin):
     list_display = ["name", "organization", "modality", "stage", "direction", "checked_on"]
     list_filter = ["stage", "direction", "modality", OrganizationCountryFilter]
     list_select_related = ["organization", "modality"]
@@ -357,7 +375,7 @@ ORGANIZATION_SEARCH = ["organization__name", "organization__native_name", "organ
 
 
 @admin.register(Interest)
-class InterestAdmin(RefreshesMatching, SimpleHistoryAdmin):
+class InterestAdmin(RefreshesMatching, HistoryAdmin):
     list_display = ["slug", "organization", "stage_from", "stage_to", source_link, "checked_on"]
     list_filter = ["organization__kind", OrganizationCountryFilter, "stage_from", "checked_on"]
     list_select_related = ["organization"]
@@ -366,7 +384,7 @@ class InterestAdmin(RefreshesMatching, SimpleHistoryAdmin):
 
 
 @admin.register(Exclusion)
-class ExclusionAdmin(RefreshesMatching, SimpleHistoryAdmin):
+class ExclusionAdmin(RefreshesMatching, HistoryAdmin):
     list_display = [
         "slug",
         "organization",
@@ -389,7 +407,7 @@ class ExclusionAdmin(RefreshesMatching, SimpleHistoryAdmin):
 
 
 @admin.register(InvestorMandate)
-class InvestorMandateAdmin(RefreshesMatching, SimpleHistoryAdmin):
+class InvestorMandateAdmin(RefreshesMatching, HistoryAdmin):
     list_display = [
         "organization",
         "vehicle",
@@ -406,7 +424,7 @@ class InvestorMandateAdmin(RefreshesMatching, SimpleHistoryAdmin):
 
 
 @admin.register(ServiceCapability)
-class ServiceCapabilityAdmin(RefreshesMatching, SimpleHistoryAdmin):
+class ServiceCapabilityAdmin(RefreshesMatching, HistoryAdmin):
     list_display = ["organization", "service", "all_modalities", source_link, "checked_on"]
     list_filter = [
         ("service", admin.RelatedOnlyFieldListFilter),
@@ -420,7 +438,7 @@ class ServiceCapabilityAdmin(RefreshesMatching, SimpleHistoryAdmin):
 
 
 @admin.register(Relationship)
-class RelationshipAdmin(RefreshesMatching, SimpleHistoryAdmin):
+class RelationshipAdmin(RefreshesMatching, HistoryAdmin):
     list_display = [
         "organization",
         "partner",

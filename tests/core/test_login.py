@@ -217,3 +217,16 @@ def test_a_signed_in_user_changes_the_password(client):
     assert response.url == "/accounts/password_change/done/"
     user.refresh_from_db()
     assert user.check_password("new-shonan-pass-2026")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("page", ["/accounts/login/", "/admin/login/"])
+def test_a_username_longer_than_any_account_is_refused_before_trying_it(client, page):
+    """The username reached the authentication backends whatever its length, and django-axes
+    wrote it into a 255-character column: a server error on PostgreSQL."""
+    from axes.models import AccessAttempt
+
+    response = client.post(page, {"username": "x" * 10_000, "password": PASSWORD})
+    assert response.status_code == 200
+    assert "at most 150 characters" in response.content.decode()
+    assert not AccessAttempt.objects.exists()

@@ -647,3 +647,15 @@ def test_reverting_to_an_earlier_version_refreshes_the_suggestions(staff_client,
     data = {name: "" if value is None else str(value) for name, value in form.initial.items()}
     assert staff_client.post(url, data).status_code == 302
     assert since() == ["2025-01-01"]
+
+
+@pytest.mark.parametrize(
+    "address", ["abc/history/", "²/history/", "1/history/abc/", "1/history/²/"]
+)
+def test_a_history_page_of_no_id_is_not_found(staff_client, address):
+    """simple-history looked the object and the record up by the address's text (a 500)."""
+    organization = OrganizationFactory()
+    url = reverse("admin:directory_organization_changelist") + address.replace(
+        "1/", f"{organization.pk}/"
+    )
+    assert staff_client.get(url).status_code == 404
