@@ -21,7 +21,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kbio.core.validators import validate_date_in_range
+from kbio.core.validators import validate_date_in_range, whole_number
 from kbio.directory.models import (
     Asset,
     Exclusion,
@@ -165,6 +165,12 @@ def _parse_boolean(row: Row, column: str, errors: list[RowError]) -> bool | None
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 _YEAR = re.compile(r"\d{1,4}", re.ASCII)  # str.isdigit() takes "²", which int() refuses
+# Another text would reach django-countries' lookup, which fails on "²" or "١".
+_COUNTRY = re.compile(r"[A-Za-z]{2}", re.ASCII)
+
+
+def _country_error() -> str:
+    return _("Write a two-letter country code, e.g. KR or JP.")
 
 
 def _parse_date(row: Row, column: str, errors: list[RowError]) -> date | None:
@@ -227,8 +233,12 @@ class _OrganizationRows:
                 name: {item.pk for item in getattr(org, name).all()} for name in _RELATIONS
             }
         for column in _SCALARS:
-            if row.has(column):
-                setattr(org, column, row.get(column))
+            if not row.has(column):
+                continue
+            if column == "country" and not _COUNTRY.fullmatch(row.get(column) or "KR"):
+                errors.append(RowError(row.line, _country_error(), column))
+                continue
+            setattr(org, column, row.get(column))
         if row.has("lead_stage"):
             org.lead_stage = row.get("lead_stage") or Stage.NOT_APPLICABLE
         if row.has("founded"):
@@ -284,7 +294,8 @@ class _OrganizationRows:
             # Field rules and clean(); the constraints (unique slug, valid kind...) are the
             # database's to enforce on write, which saves a query per constraint and row.
             org.full_clean(
-                exclude=[*_RELATIONS, "created", "updated"],
+                # A cell refused above is not checked again by the model: one message a cell.
+                exclude=[*_RELATIONS, "created", "updated", *{e.column for e in errors}],
                 validate_unique=False,
                 validate_constraints=False,
             )
@@ -365,11 +376,18 @@ class _CriterionCells:
         value = self.row.get(column)
         if not value:
             return None
-        if not value.isdigit():
+        number = whole_number(value)
+        if number is None or number < 0:
             return self.error(
                 column, _("Write a whole number of US dollars without separators, e.g. 5000000.")
             )
-        return int(value)
+        return number
+
+    def countries(self, column: str) -> list[str] | object:
+        codes = self.codes(column)
+        if not all(_COUNTRY.fullmatch(code) for code in codes):
+            return self.error(column, _country_error())
+        return [code.upper() for code in codes]
 
     def boolean(self, column: str) -> bool | object:
         if not self.row.get(column):
@@ -439,7 +457,7 @@ _OTHER_COLUMNS = {
     "cheque_min_usd": lambda cells: cells.dollars("cheque_min_usd"),
     "cheque_max_usd": lambda cells: cells.dollars("cheque_max_usd"),
     "all_modalities": lambda cells: cells.boolean("all_modalities"),
-    "countries": lambda cells: [code.upper() for code in cells.codes("countries")],
+    "countries": lambda cells: cells.countries("countries"),
 }
 _MODELS = {
     INTEREST: Interest,

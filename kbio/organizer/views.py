@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 from django_countries import countries
 
+from kbio.core.validators import LARGEST_INTEGER, whole_number
 from kbio.directory.models import (
     Exclusion,
     FocusArea,
@@ -381,7 +382,7 @@ def _job_context(job: Job | None, back: str) -> dict:
 @require_safe
 def job_status(request: HttpRequest, pk: int) -> HttpResponse:
     """A job's status as a fragment, for the page that polls it (static/js/jobs.js)."""
-    if pk > 2**63 - 1:
+    if pk > LARGEST_INTEGER:
         raise Http404("No such job.")
     job = get_object_or_404(Job.objects.select_related("event"), pk=pk)
     back = request.GET.get("back", "")
@@ -536,10 +537,10 @@ def _import_page(
             messages.success(request, _result_message(result))
             return redirect(request.path)
     job = None
-    job_id = request.GET.get("job", "")
-    if job_id.isdigit() and len(job_id) < 19:
+    job_id = whole_number(request.GET.get("job", ""))
+    if job_id is not None:
         job = Job.objects.filter(
-            pk=int(job_id), kind=JobKind.IMPORT, subject=subject, event=event
+            pk=job_id, kind=JobKind.IMPORT, subject=subject, event=event
         ).first()
     status = 400 if request.method == "POST" else 200
     return render(

@@ -1,14 +1,16 @@
 """What a spreadsheet can put in an import file that the pages would never accept: a line
-break inside a name (Excel's Alt+Enter), a year written "²", a sending date in year 1 or 9999,
-a message far longer than the form allows. Each is refused with its line and column, and
-nothing of the file is saved."""
+break inside a name (Excel's Alt+Enter), a year, an amount or a country written "²", a sending
+date in year 1 or 9999, a message far longer than the form allows. Each is refused with its
+line and column, and nothing of the file is saved."""
 
 import pytest
+from django.urls import reverse
 
-from kbio.directory.models import Organization
+from kbio.directory.models import InvestorMandate, Organization
 from kbio.events.models import MESSAGE_MAX_LENGTH, MeetingRequest
 from kbio.organizer.csvfiles import ImportRefused
-from kbio.organizer.services import meeting_requests_import, organizations_import
+from kbio.organizer.services import criteria_import, meeting_requests_import, organizations_import
+from tests.factories import OrganizationFactory
 from tests.organizer.conftest import csv_bytes
 
 pytestmark = pytest.mark.django_db
@@ -50,6 +52,42 @@ def test_a_year_that_is_not_plain_digits_is_refused(db, founded):
     (error,) = refusal(organizations_import, data=data)
     assert error.startswith("Line 2, column founded: ")
     assert not Organization.objects.exists()
+
+
+@pytest.mark.parametrize("country", ["²", "١٢", "K R", "KOR"])
+def test_a_country_that_is_not_a_two_letter_code_is_refused(db, country):
+    # django-countries reads a code of digits as a number: "²" passed its digit check, then
+    # failed (a server error).
+    data = csv_bytes("slug,name,kind,country", f"fresh-co,Fresh,venture,{country}")
+    assert refusal(organizations_import, data=data) == [
+        "Line 2, column country: Write a two-letter country code, e.g. KR or JP."
+    ]
+    assert not Organization.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "column, value, message",
+    [
+        ("countries", "KR;²", "Write a two-letter country code, e.g. KR or JP."),
+        (
+            "cheque_min_usd",
+            "²",
+            "Write a whole number of US dollars without separators, e.g. 5000000.",
+        ),
+        (
+            "cheque_max_usd",
+            "9" * 40,
+            "Write a whole number of US dollars without separators, e.g. 5000000.",
+        ),
+    ],
+)
+def test_a_mandate_cell_that_only_looks_like_a_number_or_code_is_refused(
+    db, column, value, message
+):
+    OrganizationFactory(slug="kvic", kind="investor")
+    data = csv_bytes(f"type,organization,vehicle,{column}", f"mandate,kvic,direct,{value}")
+    assert refusal(criteria_import, data=data) == [f"Line 2, column {column}: {message}"]
+    assert not InvestorMandate.objects.exists()
 
 
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "1999-12-31"])
@@ -118,3 +156,11 @@ def test_a_nul_in_an_imported_message_is_refused_with_its_place(event, alice, bo
         "Line 2, column message: The cell holds a NUL character."
     ]
     assert not MeetingRequest.objects.exists()
+
+
+@pytest.mark.parametrize("job", ["²", "١٢", "9" * 40])
+def test_an_import_page_asked_for_a_job_by_no_id_shows_the_form(staff, job):
+    # "²" passed the page's digit check, then failed (a server error).
+    response = staff.get(reverse("organizer:organizations_import"), {"job": job})
+    assert response.status_code == 200
+    assert "CSV file" in response.content.decode()
