@@ -1,4 +1,3 @@
-# The Celery app loads with Django, so that tasks started by the web process use its settings.
-from .celery import app as celery_app
-
-__all__ = ("celery_app",)
+# The Celery app (kbio/celery.py) is loaded by the jobs app when Django starts
+# (kbio/jobs/apps.py), not here: importing any kbio module, such as the matching engine or
+# the scheduler, must not pull in Celery and Django. `celery -A kbio` finds kbio.celery itself.
