@@ -287,6 +287,9 @@ class OrganizationAdmin(RefreshesMatching, HistoryAdmin):
         "is_active",
     ]
     list_filter = ["kind", CountryFilter, "focus_areas", "lead_stage", "is_active"]
+    # Explicit: the asset count's GROUP BY drops the model's ordering, and the autocomplete
+    # widgets page through this list (a page could repeat or skip organizations).
+    ordering = ["name"]
     search_fields = [
         "name",
         "native_name",

@@ -659,3 +659,25 @@ def test_a_history_page_of_no_id_is_not_found(staff_client, address):
         "1/", f"{organization.pk}/"
     )
     assert staff_client.get(url).status_code == 404
+
+
+def test_the_organization_autocomplete_pages_through_organizations_by_name(staff_client):
+    """The asset count's GROUP BY dropped the ordering: pages of the autocomplete could repeat
+    or skip organizations (Django warns of an unordered list)."""
+    import warnings
+
+    from django.core.paginator import UnorderedObjectListWarning
+
+    for name in ["Charlie Bio", "Alpha Bio", "Bravo Bio"]:
+        OrganizationFactory(name=name)
+    url = reverse("admin:autocomplete")
+    query = {"term": "Bio", "app_label": "directory", "model_name": "contact"}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UnorderedObjectListWarning)
+        response = staff_client.get(url, {**query, "field_name": "organization"})
+    assert response.status_code == 200
+    assert [r["text"] for r in response.json()["results"]] == [
+        "Alpha Bio",
+        "Bravo Bio",
+        "Charlie Bio",
+    ]
