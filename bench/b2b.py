@@ -21,7 +21,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kbio.lib import b2b_format, scheduler  # noqa: E402
+from bench import b2b_format
+from kbio.scheduling import solver as scheduler  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,8 +16,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kbio.lib import scheduler  # noqa: E402
-from kbio.lib.synthetic_event import generated_event  # noqa: E402
+from bench.synthetic_event import generated_event  # noqa: E402
+from kbio.scheduling import solver as scheduler  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,11 +21,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from zero_break import SIZES, sized_instance  # noqa: E402
-
-from kbio.lib.scheduler import Options, schedule  # noqa: E402
+from bench.zero_break import SIZES, sized_instance  # noqa: E402
+from kbio.scheduling.solver import Options, schedule  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

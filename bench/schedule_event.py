@@ -6,7 +6,7 @@ Run against PostgreSQL (the database is created, migrated and filled on first us
         python bench/schedule_event.py [--participants 6000] [--meetings 30000] [--seed 0]
 
 `bench/bio_scale.py` measures the scheduler alone on plain data; this one measures what an
-organizer waits for: the event of `kbio.lib.synthetic_event` (3 days x 16 slots, 800 tables,
+organizer waits for: the event of `bench.synthetic_event` (3 days x 16 slots, 800 tables,
 hosts at fixed tables, blocked slots, two-delegate teams) written as Participations, Tables,
 TimeSlots and accepted MeetingRequests between generated organizations, then
 
@@ -49,6 +49,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
+from bench.synthetic_event import generated_event  # noqa: E402
 from kbio.directory.models import FocusArea, Organization  # noqa: E402
 from kbio.events.models import (  # noqa: E402
     Event,
@@ -62,9 +63,8 @@ from kbio.events.models import (  # noqa: E402
     Table,
     TimeSlot,
 )
-from kbio.events.scheduling import publish_schedule, schedule_event  # noqa: E402
-from kbio.lib.scheduler import Options  # noqa: E402
-from kbio.lib.synthetic_event import generated_event  # noqa: E402
+from kbio.scheduling.service import publish_schedule, schedule_event  # noqa: E402
+from kbio.scheduling.solver import Options  # noqa: E402
 
 SLUG = "bench-schedule"
 TOKYO = ZoneInfo("Asia/Tokyo")

@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from kbio.lib.scheduler import Meeting, Participant, Problem, Slot  # noqa: E402
+from kbio.scheduling.solver import Meeting, Participant, Problem, Slot  # noqa: E402
 
 
 @dataclass
@@ -292,7 +292,7 @@ def _bad(pairs, met) -> list[int]:
 
 def check_hidden(instance: Instance):
     """Check the hidden schedule with the tests' independent checker (needs the repository)."""
-    from tests.lib.schedule_checker import check
+    from tests.scheduling.schedule_checker import check
 
     return check(instance.problem, instance.hidden)
 

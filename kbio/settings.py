@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "kbio.matching",
     "kbio.outcomes",
     "kbio.organizer",
+    "kbio.scheduling",
     "kbio.jobs",
 ]
 

@@ -4,7 +4,9 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from . import scheduling, services
+from kbio.scheduling import service as scheduling
+
+from . import services
 from .models import (
     Attendee,
     Event,

@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kbio.core.validators import validate_date_in_range, validate_single_line, validate_text
 from kbio.directory.models import Asset, Contact, Organization, TranslatedName
+from kbio.scheduling.report import RunReport
 
 from .request_states import (  # noqa: F401  (the request's states live there; re-exported)
     LIVE_STATUSES,
@@ -32,7 +33,6 @@ from .request_states import (  # noqa: F401  (the request's states live there; r
     decline_reason_error,
     transition_error,
 )
-from .run_report import RunReport
 
 
 def validate_time_zone(value: str) -> None:
@@ -1028,7 +1028,7 @@ class ScheduleRun(models.Model):
     breaks = models.PositiveIntegerField(_("breaks"))
     worst_breaks = models.PositiveIntegerField(_("most breaks of one participant"))
     seconds = models.FloatField(_("seconds"))
-    # The typed report of kbio/events/run_report.py (codes and ids, never sentences), with its
+    # The typed report of kbio/scheduling/report.py (codes and ids, never sentences), with its
     # version; read it through `report`.
     details = models.JSONField(_("details"), default=dict, blank=True)
 

@@ -219,8 +219,8 @@ def _finish(job: Job, state: str, *, error: str = "", result: dict | None = None
 
 
 def _schedule(job: Job, progress: Progress) -> dict:
-    from kbio.events import scheduling
-    from kbio.lib.scheduler import Options
+    from kbio.scheduling import service as scheduling
+    from kbio.scheduling.solver import Options
 
     options = job.result.get("options", {})
     dry_run = bool(options.get("dry_run"))
@@ -239,7 +239,8 @@ def _schedule(job: Job, progress: Progress) -> dict:
 
 
 def _publish(job: Job, progress: Progress) -> dict:
-    from kbio.events import notifications, scheduling
+    from kbio.events import notifications
+    from kbio.scheduling import service as scheduling
 
     progress(_("Publishing the meetings…"), 5)
     count = scheduling.publish_schedule(event=job.event, notify=False)

@@ -1,11 +1,14 @@
 from django.urls import path
 
 from kbio.directory.history import organization_history_page
+from kbio.scheduling import views as scheduling
 
 from . import views
 
 app_name = "organizer"
 
+# The schedule page and its buttons live in the scheduling app; their names stay "organizer:...",
+# beside the other organizer pages.
 urlpatterns = [
     path("", views.index, name="index"),
     path("data/", views.data, name="data"),
@@ -20,10 +23,12 @@ urlpatterns = [
     path("criteria/import/", views.criteria_import, name="criteria_import"),
     path("events/<slug:slug>/", views.event_dashboard, name="dashboard"),
     path("events/<slug:slug>/window/<str:action>/", views.window, name="window"),
-    path("events/<slug:slug>/schedule/", views.schedule_page, name="schedule"),
-    path("events/<slug:slug>/schedule/run/", views.schedule_run, name="schedule_run"),
-    path("events/<slug:slug>/schedule/publish/", views.schedule_publish, name="schedule_publish"),
-    path("events/<slug:slug>/schedule/resend/", views.schedule_resend, name="schedule_resend"),
+    path("events/<slug:slug>/schedule/", scheduling.schedule_page, name="schedule"),
+    path("events/<slug:slug>/schedule/run/", scheduling.schedule_run, name="schedule_run"),
+    path(
+        "events/<slug:slug>/schedule/publish/", scheduling.schedule_publish, name="schedule_publish"
+    ),
+    path("events/<slug:slug>/schedule/resend/", scheduling.schedule_resend, name="schedule_resend"),
     path("jobs/<int:pk>/", views.job_status, name="job"),
     path("events/<slug:slug>/requests.csv", views.requests_export, name="requests_export"),
     path("events/<slug:slug>/schedule.csv", views.schedule_export, name="schedule_export"),

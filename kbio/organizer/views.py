@@ -36,16 +36,14 @@ from kbio.directory.models import (
     Relationship,
     ServiceCapability,
 )
-from kbio.events import scheduling
 from kbio.events import services as event_services
 from kbio.events.models import DeclineReason, Event, Meeting, RequestStatus, runs_events
-from kbio.events.notifications import schedule_not_received
 from kbio.jobs import work as jobs
 from kbio.jobs.models import Job, JobKind, JobState
 from kbio.lib import charts, spine
 from kbio.outcomes.models import OutcomeStage
 
-from . import dashboard, exports, schedule, services
+from . import dashboard, exports, services
 from .csvfiles import ImportRefused
 from .forms import CsvUploadForm, FewerThanForm
 
@@ -60,7 +58,7 @@ def organizer_required(view: Callable) -> Callable:
     return login_required(wrapped)
 
 
-def _event_or_404(slug: str) -> Event:
+def event_or_404(slug: str) -> Event:
     return get_object_or_404(Event, slug=slug)
 
 
@@ -264,7 +262,7 @@ def _charts(figures: dashboard.Figures) -> dict[str, Chart]:
 @organizer_required
 @require_safe
 def event_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     form = FewerThanForm(request.GET if "fewer_than" in request.GET else None)
     fewer_than = dashboard.DEFAULT_FEWER_THAN
     if form.is_bound and form.is_valid():
@@ -293,7 +291,7 @@ def event_dashboard(request: HttpRequest, slug: str) -> HttpResponse:
 @organizer_required
 @require_POST
 def window(request: HttpRequest, slug: str, action: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     service = {
         "open": event_services.event_open_requests,
         "close": event_services.event_close_requests,
@@ -316,20 +314,11 @@ def window(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     return redirect("organizer:dashboard", event.slug)
 
 
-# --- the schedule -----------------------------------------------------------------------------
+# --- jobs -----------------------------------------------------------------------------
 
-# The scheduler, publishing and resending run as background jobs (kbio/jobs/): the buttons
-# answer at once and the schedule page shows the job's progress, then its result.
-
-
-def _latest_job(event: Event) -> Job | None:
-    return (
-        Job.objects.filter(
-            event=event, kind__in=[JobKind.SCHEDULE, JobKind.PUBLISH, JobKind.RESEND]
-        )
-        .select_related("event")
-        .first()
-    )
+# The scheduler, publishing, resending and large imports run as background jobs (kbio/jobs/):
+# the buttons answer at once and the page shows the job's progress, then its result. The
+# schedule page and its buttons are in kbio/scheduling/views.py.
 
 
 def job_summary(job: Job) -> str:
@@ -369,7 +358,7 @@ def job_summary(job: Job) -> str:
     return ""
 
 
-def _job_context(job: Job | None, back: str) -> dict:
+def job_context(job: Job | None, back: str) -> dict:
     return {
         "job": job,
         "job_summary": job_summary(job) if job else "",
@@ -390,71 +379,9 @@ def job_status(request: HttpRequest, pk: int) -> HttpResponse:
         back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         back = ""
-    response = render(request, "organizer/_job.html", _job_context(job, back))
+    response = render(request, "organizer/_job.html", job_context(job, back))
     response["Cache-Control"] = "no-store"
     return response
-
-
-@organizer_required
-@require_safe
-def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
-    page = schedule.load(event)
-    job = _latest_job(event)
-    missing = schedule_not_received(event) if event.status == Event.Status.PUBLISHED else []
-    return render(
-        request,
-        "organizer/schedule.html",
-        {
-            "event": event,
-            "page": page,
-            "can_run": event.status in scheduling.SCHEDULABLE,
-            "can_publish": event.status in (Event.Status.SCHEDULED, Event.Status.PUBLISHED)
-            and (page.unpublished > 0 or event.status == Event.Status.SCHEDULED),
-            "grid_max_tables": schedule.GRID_MAX_TABLES,
-            "not_received": len(missing),
-            **_job_context(job, request.path),
-        },
-    )
-
-
-def _start(request: HttpRequest, kind: str, event: Event, options: dict | None = None) -> None:
-    try:
-        job = jobs.start(kind, event=event, by=request.user, options=options)
-    except jobs.JobRefused as exc:
-        messages.error(request, str(exc))
-        return
-    if job.active:
-        messages.info(request, _("Started. This page shows the progress and the result."))
-
-
-@organizer_required
-@require_POST
-def schedule_run(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
-    dry_run = request.POST.get("mode") == "dry-run"
-    _start(request, JobKind.SCHEDULE, event, {"dry_run": dry_run})
-    return redirect("organizer:schedule", event.slug)
-
-
-@organizer_required
-@require_POST
-def schedule_publish(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
-    _start(request, JobKind.PUBLISH, event)
-    return redirect("organizer:schedule", event.slug)
-
-
-@organizer_required
-@require_POST
-def schedule_resend(request: HttpRequest, slug: str) -> HttpResponse:
-    """Send the schedule email again to the participants whose last one failed."""
-    event = _event_or_404(slug)
-    if event.status != Event.Status.PUBLISHED or not schedule_not_received(event):
-        messages.info(request, _("Every participant has been sent the schedule email."))
-    else:
-        _start(request, JobKind.RESEND, event)
-    return redirect("organizer:schedule", event.slug)
 
 
 # --- exports ----------------------------------------------------------------------------------
@@ -477,21 +404,21 @@ def criteria_export(request: HttpRequest) -> HttpResponse:
 @organizer_required
 @require_safe
 def requests_export(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     return _csv_response(exports.requests_csv(event), f"{event.slug}-requests.csv")
 
 
 @organizer_required
 @require_safe
 def schedule_export(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     return _csv_response(exports.schedule_csv(event), f"{event.slug}-schedule.csv")
 
 
 @organizer_required
 @require_safe
 def outcomes_export(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     return _csv_response(exports.outcomes_csv(event), f"{event.slug}-outcomes.csv")
 
 
@@ -550,7 +477,7 @@ def _import_page(
             **context,
             "form": form,
             "errors": errors,
-            **_job_context(job, request.get_full_path()),
+            **job_context(job, request.get_full_path()),
         },
         status=status,
     )
@@ -580,7 +507,7 @@ def criteria_import(request: HttpRequest) -> HttpResponse:
 
 @organizer_required
 def requests_import(request: HttpRequest, slug: str) -> HttpResponse:
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     return _import_page(
         request,
         template="organizer/import_requests.html",
@@ -598,7 +525,7 @@ def requests_import(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def outcomes(request: HttpRequest, slug: str) -> HttpResponse:
     """The meetings that have taken place, each with where its collaboration stands."""
-    event = _event_or_404(slug)
+    event = event_or_404(slug)
     meetings = list(
         Meeting.objects.of_event(event)
         .filter(is_published=True, slot__starts_at__lte=timezone.now())

@@ -21,7 +21,7 @@ from kbio.events.models import (
     RequestStatus,
     TimeSlot,
 )
-from kbio.events.scheduling import publish_schedule
+from kbio.scheduling.service import publish_schedule
 from tests.events.factories import MeetingFactory, MeetingRequestFactory
 from tests.factories import AssetFactory
 

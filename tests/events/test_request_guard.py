@@ -15,10 +15,11 @@ from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.urls import reverse
 
-from kbio.events import scheduling, services
+from kbio.events import services
 from kbio.events.models import EventStatus, Meeting, MeetingRequest, RequestStatus, TimeSlot
 from kbio.events.request_states import TRANSITIONS, sources, transition_error
-from kbio.lib import scheduler
+from kbio.scheduling import service as scheduling
+from kbio.scheduling import solver as scheduler
 from tests.events.factories import MeetingFactory, MeetingRequestFactory
 from tests.events.test_concurrency import lock_waiters
 from tests.factories import OrganizerFactory, UserFactory

@@ -1,27 +1,11 @@
 """The bench's zero-break instances: the hidden schedule is a real proof, and the scheduler
 places every meeting of a small one (how few breaks it leaves is the bench's job)."""
 
-import importlib.util
-import sys
-from pathlib import Path
-
 import pytest
 
-from kbio.lib import scheduler as S
-from tests.lib.schedule_checker import assert_valid, check
-
-ROOT = Path(__file__).resolve().parents[2]
-
-
-def _generator():
-    spec = importlib.util.spec_from_file_location("zero_break", ROOT / "bench" / "zero_break.py")
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault("zero_break", module)
-    spec.loader.exec_module(module)
-    return module
-
-
-zero_break = _generator()
+from bench import zero_break
+from kbio.scheduling import solver as S
+from tests.scheduling.schedule_checker import assert_valid, check
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])

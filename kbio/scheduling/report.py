@@ -16,7 +16,7 @@ from typing import Any, NotRequired, TypedDict
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-from kbio.lib import scheduler
+from kbio.scheduling import solver as scheduler
 
 VERSION = 2
 
@@ -292,7 +292,7 @@ def describe_run(report: RunReport, event, *, limit: int | None = None) -> Descr
     from django.utils import timezone
     from django.utils.formats import date_format
 
-    from .models import MeetingRequest, Participation, TimeSlot
+    from kbio.events.models import MeetingRequest, Participation, TimeSlot
 
     items = report.unplaced if limit is None else report.unplaced[:limit]
     noted_requests, noted_participants, noted_slots = set(), set(), set()

@@ -1,7 +1,7 @@
 """The event's schedule: accepted requests into slots and tables, then published.
 
 `schedule_event` loads an event in a fixed number of queries, hands it to the pure scheduler
-(`kbio.lib.scheduler`), and replaces the event's unpublished meetings with the result; the
+(`kbio.scheduling.solver`), and replaces the event's unpublished meetings with the result; the
 published ones are pinned and keep their slot and table. `publish_schedule` makes every placed
 meeting visible to its two participants and emails them their agenda.
 
@@ -25,10 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from kbio.lib import scheduler
-
-from . import notifications, pairs
-from .models import (
+from kbio.events import notifications, pairs
+from kbio.events.models import (
     Event,
     EventStatus,
     Meeting,
@@ -39,7 +37,9 @@ from .models import (
     Table,
     TimeSlot,
 )
-from .run_report import WITHDRAWN, RunReport, Unplaced
+from kbio.scheduling import solver as scheduler
+
+from .report import WITHDRAWN, RunReport, Unplaced
 
 # Events in these states can be scheduled: requests are closed, so nobody changes an answer
 # while the scheduler works; a published event can be scheduled again for meetings added since

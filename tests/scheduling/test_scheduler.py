@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from kbio.lib import b2b_format
-from kbio.lib import scheduler as S
-from kbio.lib.synthetic_event import generated_event
-from tests.lib.schedule_checker import assert_valid
+from bench import b2b_format
+from bench.synthetic_event import generated_event
+from kbio.scheduling import solver as S
+from tests.scheduling.schedule_checker import assert_valid
 
 QUICK = S.Options(effort=3, time_limit=20)
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "b2b"

@@ -16,7 +16,6 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from kbio.directory.models import FocusArea, Interest
-from kbio.events import scheduling
 from kbio.events.models import (
     Event,
     EventStatus,
@@ -28,6 +27,7 @@ from kbio.events.models import (
 from kbio.matching.index import current_index
 from kbio.matching.models import MatchingProfile
 from kbio.matching.services import match_index_invalidate
+from kbio.scheduling import service as scheduling
 from tests.events.factories import MeetingRequestFactory, delegate
 
 pytestmark = pytest.mark.django_db

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import random
 
-from kbio.lib.scheduler import Meeting, Participant, Problem, Slot
+from kbio.scheduling.solver import Meeting, Participant, Problem, Slot
 
 
 def generated_event(

@@ -17,9 +17,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from kbio.events.models import Event
-from kbio.events.run_report import describe_run
-from kbio.events.scheduling import publish_schedule, schedule_event
-from kbio.lib.scheduler import Options
+from kbio.scheduling.report import describe_run
+from kbio.scheduling.service import publish_schedule, schedule_event
+from kbio.scheduling.solver import Options
 
 
 class _Ticker:

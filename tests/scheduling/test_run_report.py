@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from kbio.events import scheduling
 from kbio.events.models import EventStatus, RequestStatus, ScheduleRun, TimeSlot
-from kbio.events.run_report import (
+from kbio.scheduling import service as scheduling
+from kbio.scheduling import solver as scheduler
+from kbio.scheduling.report import (
     LEGACY_NOTE,
     VERSION,
     WITHDRAWN,
@@ -23,7 +24,6 @@ from kbio.events.run_report import (
     describe_unplaced,
     reason_name,
 )
-from kbio.lib import scheduler
 from tests.events.factories import MeetingFactory, MeetingRequestFactory
 
 pytestmark = pytest.mark.django_db

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from kbio.lib import b2b_format
-from kbio.lib import scheduler as S
-from tests.lib.schedule_checker import assert_valid, check
+from bench import b2b_format
+from kbio.scheduling import solver as S
+from tests.scheduling.schedule_checker import assert_valid, check
 
 ROOT = Path(__file__).resolve().parents[2]
 BENCH = ROOT / "bench" / "b2b"

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from kbio.lib import b2b_format
-from kbio.lib import scheduler as S
+from bench import b2b_format
+from kbio.scheduling import solver as S
 
 BENCH = Path(__file__).resolve().parents[2] / "bench" / "b2b"
 

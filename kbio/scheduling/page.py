@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 
-from kbio.events import pairs, run_report
+from kbio.events import pairs
 from kbio.events.models import (
     Event,
     Meeting,
@@ -24,7 +24,9 @@ from kbio.events.models import (
     Table,
     TimeSlot,
 )
-from kbio.events.run_report import RunReport
+
+from . import report as run_report
+from .report import RunReport
 
 # Beyond this many tables or slots the timetable is not drawn: the page would be too wide or
 # too long to read, and the CSV export serves better.

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from kbio.lib import scheduler
+from kbio.scheduling import solver as scheduler
 
 MORNING, AFTERNOON, ANY_SESSION = 1, 2, 3
 
