@@ -210,3 +210,21 @@ def test_a_colleague_without_delegate_status_may_download_the_organizations_file
     client = Client()
     client.force_login(colleague)
     assert len(download(client).events) == 1
+
+
+def test_every_file_carries_its_event_zone_though_the_zone_is_worked_out_once(
+    alice, bob, event, ab_meeting
+):
+    # A publish writes thousands of these files: the zone's definition is worked out once and
+    # then shared, yet every file still has it, and an event in another zone gets its own.
+    first, second = download(alice.client), download(bob.client)
+    for calendar in (first, second):
+        (zone,) = calendar.walk("VTIMEZONE")
+        assert str(zone["TZID"]) == "Asia/Tokyo"
+        assert calendar.events[0]["DTSTART"].params["TZID"] == "Asia/Tokyo"
+    assert first.walk("VTIMEZONE")[0].to_ical() == second.walk("VTIMEZONE")[0].to_ical()
+    event.time_zone = "Asia/Seoul"
+    event.save(update_fields=["time_zone"])
+    third = download(bob.client)
+    assert [str(zone["TZID"]) for zone in third.walk("VTIMEZONE")] == ["Asia/Seoul"]
+    assert third.events[0]["DTSTART"].params["TZID"] == "Asia/Seoul"
