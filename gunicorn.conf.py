@@ -27,6 +27,21 @@ control_socket_disable = True
 # (SECURE_PROXY_SSL_HEADER). Only from these addresses:
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
+
+def when_ready(server):
+    """Once the app is loaded and before the workers fork, build in this master process what
+    each worker would otherwise build on its first requests (kbio/core/warm.py: URL patterns,
+    templates, translations, the matching index): each worker, and each new one that replaces
+    a retired worker (max_requests), starts with it."""
+    try:
+        from kbio.core.warm import warm
+
+        built = warm()
+        server.log.info("Built before forking: %s", built)
+    except Exception:
+        server.log.warning("Nothing was built before forking.", exc_info=True)
+
+
 accesslog = "-"
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms'

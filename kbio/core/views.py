@@ -20,7 +20,7 @@ from kbio.accounts.access import delegate_of
 from kbio.accounts.start import start_context
 from kbio.core.auth import is_auth_page
 from kbio.core.forms import LoginForm
-from kbio.core.pagecache import anonymous_page_cache
+from kbio.core.pagecache import anonymous_page_cache, member_page_cache
 from kbio.core.throttle import throttle_allows
 from kbio.directory.models import FocusArea, Organization
 from kbio.events.models import Event
@@ -44,6 +44,7 @@ def _list_url(**params) -> str:
 
 
 @anonymous_page_cache
+@member_page_cache
 def home(request: HttpRequest) -> HttpResponse:
     """The personal start page for a member; the public front page for everyone else."""
     contact = delegate_of(request)

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import get_language
 
 from kbio.accounts.access import delegate_of, organization_of
-from kbio.core.pagecache import anonymous_page_cache, remembered
+from kbio.core.pagecache import anonymous_page_cache, member_page_cache, remembered
 from kbio.events.openings import request_openings
 from kbio.matching.models import FeedbackReason
 from kbio.matching.shortlist import PartnerState, partner_states
@@ -24,6 +24,7 @@ PAGE_SIZE = 25
 
 
 @anonymous_page_cache
+@member_page_cache
 def organization_list(request: HttpRequest) -> HttpResponse:
     # The filter form sends every field, empty or not; a link to share names only those in use.
     in_use = _without_empty(request.GET)
@@ -55,6 +56,7 @@ def _list_body(request: HttpRequest) -> str:
 
 
 @anonymous_page_cache
+@member_page_cache
 def organization_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organization = get_object_or_404(
         Organization.objects.active().with_profile().with_pipeline(), slug=slug

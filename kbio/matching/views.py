@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from kbio.accounts.access import delegate_of, is_own, organization_of, own_organization_or_404
-from kbio.core.pagecache import anonymous_page_cache
+from kbio.core.pagecache import anonymous_page_cache, member_page_cache
 from kbio.directory.models import Organization
 from kbio.events.openings import request_openings
 
@@ -47,6 +47,7 @@ def _openings(request: HttpRequest, page_organization: int, partner_ids: list[in
 
 
 @anonymous_page_cache
+@member_page_cache
 @require_safe
 def organization_matches(request: HttpRequest, slug: str) -> HttpResponse:
     """Ranked partner suggestions for one organization, with the reasons behind each.
