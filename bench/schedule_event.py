@@ -43,6 +43,7 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
+from django.contrib.auth.models import Group  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -185,14 +186,29 @@ def prepare(args) -> Event:
     return event
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def organizer():
+    """The bench's organizer login: staff in the "Organizers" group."""
+    user, _created = get_user_model().objects.get_or_create(
+        username="bench-organizer", defaults={"is_staff": True}
+    )
+    group = Group.objects.get(name="Organizers")
+    user.groups.add(group)
+    return user
+
+
+def event_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options of the generated event (`prepare` and `build_event` read them)."""
     parser.add_argument("--participants", type=int, default=6000)
     parser.add_argument("--meetings", type=int, default=30000)
     parser.add_argument("--days", type=int, default=3)
     parser.add_argument("--slots-per-day", type=int, default=16)
     parser.add_argument("--tables", type=int, default=800)
     parser.add_argument("--seed", type=int, default=0)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    event_arguments(parser)
     parser.add_argument("--time-limit", type=float, default=55.0)
     parser.add_argument("--views", type=int, default=5)
     args = parser.parse_args()
@@ -239,11 +255,8 @@ def main() -> None:
         f"{time.perf_counter() - started:.1f} s"
     )
 
-    staff, _created = get_user_model().objects.get_or_create(
-        username="bench-organizer", defaults={"is_staff": True}
-    )
     client = Client()
-    client.force_login(staff)
+    client.force_login(organizer())
     url = reverse("organizer:schedule", args=[event.slug])
     client.get(url)
     durations = []
