@@ -17,6 +17,7 @@ import importlib
 from django.db import migrations
 
 # 0003's guard function, replaced in place: the same checks, with a share lock on the request.
+# 0003's `_run` runs the SQL of the database in use.
 _0003 = importlib.import_module("kbio.events.migrations.0003_meeting_guard")
 _FUNCTION = _0003.POSTGRES_FORWARD[: _0003.POSTGRES_FORWARD.index("CREATE TRIGGER")].replace(
     "CREATE FUNCTION", "CREATE OR REPLACE FUNCTION"
@@ -74,26 +75,12 @@ SQLITE_FORWARD = [
 SQLITE_BACKWARD = ["DROP TRIGGER IF EXISTS events_request_guard;"]
 
 
-def _run(schema_editor, postgres: str, sqlite: list[str]) -> None:
-    vendor = schema_editor.connection.vendor
-    with schema_editor.connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute(postgres)
-        elif vendor == "sqlite":
-            for statement in sqlite:
-                cursor.execute(statement)
-        else:
-            raise NotImplementedError(
-                f"The meeting guard is written for PostgreSQL and SQLite, not {vendor}."
-            )
-
-
 def add_guard(apps, schema_editor):
-    _run(schema_editor, POSTGRES_FORWARD, SQLITE_FORWARD)
+    _0003._run(schema_editor, POSTGRES_FORWARD, SQLITE_FORWARD)
 
 
 def remove_guard(apps, schema_editor):
-    _run(schema_editor, POSTGRES_BACKWARD, SQLITE_BACKWARD)
+    _0003._run(schema_editor, POSTGRES_BACKWARD, SQLITE_BACKWARD)
 
 
 class Migration(migrations.Migration):
