@@ -6,16 +6,13 @@ implementation that reads the status first and writes it afterwards would let th
 action overwrite the first; the conditional UPDATE ... WHERE status = 'pending' refuses it.
 """
 
-import threading
-import time
-
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
 
 from kbio.events import services
 from kbio.events.models import MeetingRequest, RequestStatus
+from tests.events import races
 from tests.factories import ContactFactory, UserFactory
 
 pytestmark = [
@@ -30,58 +27,14 @@ pytestmark = [
 ]
 
 
-def lock_waiters() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND wait_event_type = 'Lock'"
-        )
-        return cursor.fetchone()[0]
-
-
 def race(pk: int, first, second) -> dict[str, object]:
-    """Run `first` and `second` on request `pk` in two threads with their own connections;
-    `first` commits only once `second` waits for its row lock (or has finished)."""
-    results: dict[str, object] = {}
-    first_wrote = threading.Event()
-    release_first = threading.Event()
+    """`first` and `second` act on request `pk`, each with the request as its own session
+    reads it; `first` commits only once `second` waits for its row lock."""
 
-    def attempt(name, action):
-        meeting_request = MeetingRequest.objects.select_related("event").get(pk=pk)
-        try:
-            action(meeting_request)
-            results[name] = "ok"
-        except ValidationError as exc:
-            results[name] = exc
+    def on_request(action):
+        return lambda: action(MeetingRequest.objects.select_related("event").get(pk=pk))
 
-    def run_first():
-        try:
-            with transaction.atomic():
-                attempt("first", first)
-                first_wrote.set()
-                assert release_first.wait(20), "the second action never reached the row lock"
-        finally:
-            first_wrote.set()
-            connection.close()
-
-    def run_second():
-        try:
-            attempt("second", second)
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=run_first)
-    b = threading.Thread(target=run_second)
-    a.start()
-    assert first_wrote.wait(20)
-    b.start()
-    deadline = time.monotonic() + 20
-    while b.is_alive() and lock_waiters() == 0 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    release_first.set()
-    a.join(30)
-    b.join(30)
-    return results
+    return races.race(on_request(first), on_request(second))
 
 
 @pytest.fixture

@@ -5,16 +5,13 @@ edits), so they fail if the triggers of migration 0003 are missing, for instance
 later migration on SQLite rebuilt the table and dropped them.
 """
 
-import threading
-import time
-
 import pytest
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 
 from kbio.events.models import Meeting, MeetingRequest, Participation
+from tests.events import races
 from tests.events.factories import MeetingRequestFactory, TableFactory
-from tests.events.test_concurrency import lock_waiters
 from tests.factories import OrganizationFactory
 
 
@@ -195,34 +192,10 @@ def test_two_sessions_booking_one_participant_at_once_end_with_one_meeting(
     check waits for it and then sees the committed meeting, so it is refused."""
     first = accepted(event, alice.participation, bob.participation)
     second = accepted(event, charlie.participation, alice.participation)
-    outcome: dict[str, object] = {}
-    inserted = threading.Event()
-    release = threading.Event()
-
-    def book(name, meeting_request, table, hold):
-        try:
-            with transaction.atomic():
-                Meeting.objects.create(request=meeting_request, slot=slots[0], table=table)
-                if hold:
-                    inserted.set()
-                    release.wait(20)
-            outcome[name] = "booked"
-        except IntegrityError:
-            outcome[name] = "refused"
-        finally:
-            inserted.set()
-            connection.close()
-
-    a = threading.Thread(target=book, args=("first", first, tables[0], True))
-    b = threading.Thread(target=book, args=("second", second, tables[1], False))
-    a.start()
-    assert inserted.wait(20)
-    b.start()
-    deadline = time.monotonic() + 20
-    while b.is_alive() and lock_waiters() == 0 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    release.set()
-    a.join(20)
-    b.join(20)
-    assert outcome == {"first": "booked", "second": "refused"}
+    results = races.race(
+        lambda: Meeting.objects.create(request=first, slot=slots[0], table=tables[0]),
+        lambda: Meeting.objects.create(request=second, slot=slots[0], table=tables[1]),
+    )
+    assert results["first"] == "ok"
+    assert isinstance(results["second"], IntegrityError)
     assert Meeting.objects.filter(slot=slots[0]).count() == 1

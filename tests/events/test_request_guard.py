@@ -5,8 +5,6 @@ The database tests go around every form and service (`.update()`, a session raci
 so they fail if the request-side triggers of migration 0007 are missing.
 """
 
-import threading
-import time
 from unittest import mock
 
 import pytest
@@ -20,8 +18,8 @@ from kbio.events.models import EventStatus, Meeting, MeetingRequest, RequestStat
 from kbio.events.request_states import TRANSITIONS, sources, transition_error
 from kbio.scheduling import service as scheduling
 from kbio.scheduling import solver as scheduler
+from tests.events import races
 from tests.events.factories import MeetingFactory, MeetingRequestFactory
-from tests.events.test_concurrency import lock_waiters
 from tests.factories import OrganizerFactory, UserFactory
 
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -103,46 +101,13 @@ def test_a_cancel_racing_a_meeting_being_written_never_leaves_the_meeting(event,
     )
     slot = TimeSlot.objects.of_event(event).first()
     table = event.tables.get(number=1)
-    written = threading.Event()
-    release = threading.Event()
-    outcome: dict[str, object] = {}
-
-    def write_meeting():
-        try:
-            with transaction.atomic():
-                Meeting.objects.create(request=request, slot=slot, table=table)
-                written.set()
-                release.wait(20)
-            outcome["meeting"] = "written"
-        except IntegrityError:
-            outcome["meeting"] = "refused"
-        finally:
-            written.set()
-            connection.close()
-
-    def cancel():
-        try:
-            services.meeting_request_cancel(
-                meeting_request=MeetingRequest.objects.get(pk=request.pk)
-            )
-            outcome["cancel"] = "done"
-        except Exception as exc:  # noqa: BLE001 - the outcome is what the test reads
-            outcome["cancel"] = repr(exc)
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=write_meeting)
-    b = threading.Thread(target=cancel)
-    a.start()
-    assert written.wait(20)
-    b.start()
-    deadline = time.monotonic() + 20
-    while b.is_alive() and lock_waiters() == 0 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    release.set()
-    a.join(20)
-    b.join(20)
-    assert outcome == {"meeting": "written", "cancel": "done"}
+    results = races.race(
+        lambda: Meeting.objects.create(request=request, slot=slot, table=table),
+        lambda: services.meeting_request_cancel(
+            meeting_request=MeetingRequest.objects.get(pk=request.pk)
+        ),
+    )
+    assert results == {"first": "ok", "second": "ok"}
     assert MeetingRequest.objects.get(pk=request.pk).status == RequestStatus.CANCELLED
     assert not Meeting.objects.filter(request_id=request.pk).exists()
 
@@ -162,42 +127,12 @@ def test_a_meeting_written_while_a_cancel_is_uncommitted_is_refused(event, alice
     )
     slot = TimeSlot.objects.of_event(event).first()
     table = event.tables.get(number=1)
-    changed = threading.Event()
-    release = threading.Event()
-    outcome: dict[str, object] = {}
-
-    def cancel():
-        try:
-            with transaction.atomic():
-                MeetingRequest.objects.filter(pk=request.pk).update(status=RequestStatus.CANCELLED)
-                changed.set()
-                release.wait(20)
-        finally:
-            changed.set()
-            connection.close()
-
-    def write_meeting():
-        try:
-            with transaction.atomic():
-                Meeting.objects.create(request_id=request.pk, slot=slot, table=table)
-            outcome["meeting"] = "written"
-        except IntegrityError:
-            outcome["meeting"] = "refused"
-        finally:
-            connection.close()
-
-    a = threading.Thread(target=cancel)
-    b = threading.Thread(target=write_meeting)
-    a.start()
-    assert changed.wait(20)
-    b.start()
-    deadline = time.monotonic() + 20
-    while b.is_alive() and lock_waiters() == 0 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    release.set()
-    a.join(20)
-    b.join(20)
-    assert outcome == {"meeting": "refused"}
+    results = races.race(
+        lambda: MeetingRequest.objects.filter(pk=request.pk).update(status=RequestStatus.CANCELLED),
+        lambda: Meeting.objects.create(request_id=request.pk, slot=slot, table=table),
+    )
+    assert results["first"] == "ok"
+    assert isinstance(results["second"], IntegrityError)
     assert not Meeting.objects.filter(request_id=request.pk).exists()
 
 
