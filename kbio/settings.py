@@ -74,7 +74,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "kbio.core.middleware.PreferredLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
-    "kbio.core.middleware.AdminNulFilterMiddleware",
+    "kbio.core.middleware.AdminParameterCheckMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

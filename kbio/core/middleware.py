@@ -88,7 +88,7 @@ class PreferredLanguageMiddleware:
         return response
 
 
-class AdminNulFilterMiddleware:
+class AdminParameterCheckMiddleware:
     """Answer 400 to an admin page of a model asked for what no database query can take.
 
     The admin passes its list's parameters (`?kind__exact=...`) straight to database lookups,
