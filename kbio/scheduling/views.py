@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from kbio.events.models import Event
 from kbio.events.notifications import schedule_not_received
+from kbio.jobs import in_process
 from kbio.jobs import work as jobs
 from kbio.jobs.models import Job, JobKind
 from kbio.organizer.views import event_or_404, job_context, organizer_required
@@ -51,6 +52,8 @@ def schedule_page(request: HttpRequest, slug: str) -> HttpResponse:
             and (page.unpublished > 0 or event.status == Event.Status.SCHEDULED),
             "grid_max_tables": page_data.GRID_MAX_TABLES,
             "not_received": len(missing),
+            # Without a worker the run happens in the request, with a smaller budget.
+            "jobs_in_process": in_process(),
             **job_context(job, request.path),
         },
     )

@@ -314,3 +314,19 @@ def test_an_event_without_tables_places_nothing_and_says_why(staff, kbio2025):
     html = page(staff, kbio2025)
     assert "12 meetings could not be placed" in html
     assert "No table is free" in html
+
+
+def test_the_page_says_whether_the_run_happens_in_the_background(staff, kbio2025):
+    from kbio.celery import app
+
+    # No worker (make run): the run happens in the request, with a smaller budget, so the
+    # page points large events to the command line.
+    assert "manage.py schedule_meetings" in page(staff, kbio2025)
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False  # as with a broker and workers
+    try:
+        html = page(staff, kbio2025)
+    finally:
+        app.conf.task_always_eager = eager
+    assert "manage.py schedule_meetings kbio-2025" not in html
+    assert "It runs in the background with the full work budget" in html
