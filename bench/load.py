@@ -140,6 +140,11 @@ def parse_args() -> argparse.Namespace:
         default="60",
         help="CONN_MAX_AGE of the server (seconds a database connection is kept; production's)",
     )
+    parser.add_argument(
+        "--gunicorn",
+        default="",
+        help='more gunicorn options, for a trial (e.g. "--max-requests 0"); none by default',
+    )
     parser.add_argument("--skip-mix", action="store_true", help="only the pages, one by one")
     parser.add_argument("--only", nargs="*", help="only the pages whose label holds one of these")
     return parser.parse_args()
@@ -256,7 +261,8 @@ def free_port() -> int:
 class Server:
     """bin/serve (gunicorn, gunicorn.conf.py, DEBUG=0) with the bench's settings."""
 
-    def __init__(self, environment: dict, workdir: Path, workers: int | None):
+    def __init__(self, environment: dict, workdir: Path, workers: int | None, options: list[str]):
+        self.options = options
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log_path = workdir / "serve.log"
@@ -275,7 +281,7 @@ class Server:
     def __enter__(self) -> Server:
         self.log = self.log_path.open("w+")
         self.process = subprocess.Popen(
-            [str(ROOT / "bin" / "serve")],
+            [str(ROOT / "bin" / "serve"), *self.options],
             cwd=ROOT,
             env=self.environment,
             stdout=self.log,
@@ -400,7 +406,7 @@ def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="kbio-bench-load-"))
     (workdir / "report.lua").write_text(REPORT_LUA)
 
-    with Server(environment, workdir, args.workers) as server:
+    with Server(environment, workdir, args.workers, args.gunicorn.split()) as server:
         base = server.base
         cookies = {name: log_in(base, name, password) for name, password, _slug in DELEGATES}
         member_cookie = cookies[DELEGATES[0][0]]
@@ -434,7 +440,8 @@ def main() -> int:
             f"\nbench/load.py: gunicorn (gunicorn.conf.py) with {server.workers()} workers, "
             f"DEBUG=0, PostgreSQL ({args.database.rsplit('/', 1)[-1]}, "
             f"{ORGANIZATIONS:,} generated organizations and the fixtures), Redis cache, "
-            f"CONN_MAX_AGE={args.conn_max_age}.\n"
+            f"CONN_MAX_AGE={args.conn_max_age}"
+            f"{', gunicorn ' + args.gunicorn if args.gunicorn else ''}.\n"
             f"wrk: {args.seconds} s per page after a {args.warmup} s warm-up, "
             f"{args.connections} connections, {args.threads} threads. "
             f"Load average before: {load_average()}.\n"
