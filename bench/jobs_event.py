@@ -318,6 +318,19 @@ class Organizer:
         return job
 
 
+def forget_queue() -> None:
+    """This run's queue and its bindings are removed from the broker."""
+    import redis
+
+    queue = settings.CELERY_TASK_DEFAULT_QUEUE
+    client = redis.Redis.from_url(settings.CELERY_BROKER_URL)
+    try:
+        for key in list(client.scan_iter(f"*{queue}*")):
+            client.delete(key)
+    finally:
+        client.close()
+
+
 def deliveries_by_state(event: Event) -> dict[str, int]:
     rows = (
         EmailDelivery.objects.filter(event=event, kind="schedule")
@@ -441,6 +454,7 @@ def main() -> None:
         if worker is not None:
             worker.stop()
             print(f"Worker stopped (exit {worker.process.returncode})")
+        forget_queue()
     print(f"End: {load()}")
     print("uptime:", subprocess.run(["uptime"], capture_output=True, text=True).stdout.strip())
 
