@@ -22,14 +22,18 @@ EMAIL_RETRIES = settings.EMAIL_RETRIES
 # Failed e-mails are tried again by retry_failed_emails for this long after they were written;
 # queued ones that no worker took (the queue was unreachable) after this long.
 RETRY_FAILED_FOR = timedelta(days=3)
-STUCK_AFTER = timedelta(minutes=30)
+# The longest wait between two tries of one e-mail.
+RETRY_WAIT_MAX_SECONDS = 1800
+# A queued e-mail untouched for twice that long was lost by its queue: one merely waiting for
+# its next try (or for a busy worker) is not, and sending it again would send it twice.
+STUCK_AFTER = timedelta(seconds=2 * RETRY_WAIT_MAX_SECONDS)
 
 
 @shared_task(
     bind=True,
     autoretry_for=(smtplib.SMTPException, OSError),
     retry_backoff=settings.EMAIL_RETRY_BACKOFF,
-    retry_backoff_max=1800,
+    retry_backoff_max=RETRY_WAIT_MAX_SECONDS,
     retry_jitter=True,
     max_retries=EMAIL_RETRIES,
 )

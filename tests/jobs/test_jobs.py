@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import socket
+from datetime import timedelta
 
 import pytest
 from django.core import mail
@@ -417,3 +418,43 @@ def test_progress_inside_a_transaction_is_seen_at_once_on_postgresql():
                 assert cursor.fetchone() == ("Scheduling…", 15)
     finally:
         reader.close()
+
+
+def test_an_email_waiting_for_its_next_try_is_not_sent_a_second_time(db, settings):
+    """The longest wait between two tries is 30 minutes: an e-mail queued that long ago is
+    waiting its turn, and only one left untouched twice as long was lost by its queue."""
+    from django.core.mail import EmailMultiAlternatives
+    from django.utils import timezone
+
+    from kbio.jobs.mail import to_json
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    now = timezone.now()
+    deliveries = {}
+    for minutes in (31, 45, 61):
+        message = EmailMultiAlternatives(
+            f"waiting {minutes}", "body", to=[f"m{minutes}@example.org"]
+        )
+        delivery = EmailDelivery.objects.create(
+            kind="requested",
+            about=f"waiting {minutes} minutes",
+            to=message.to,
+            message=to_json(message),
+            state=DeliveryState.QUEUED,
+            attempts=3,
+        )
+        EmailDelivery.objects.filter(pk=delivery.pk).update(
+            updated=now - timedelta(minutes=minutes)
+        )
+        deliveries[minutes] = delivery
+    mail.outbox.clear()
+    assert tasks.retry_failed_emails() == 1
+    assert [m.subject for m in mail.outbox] == ["waiting 61"]
+    states = {
+        minutes: EmailDelivery.objects.get(pk=d.pk).state for minutes, d in deliveries.items()
+    }
+    assert states == {
+        31: DeliveryState.QUEUED,
+        45: DeliveryState.QUEUED,
+        61: DeliveryState.SENT,
+    }
