@@ -10,6 +10,7 @@ written on the Job for the pages to show.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -228,12 +229,26 @@ def _schedule(job: Job, progress: Progress) -> dict:
     # page waits for it, so it gets the shorter budget a request can afford.
     budget = Options(effort=4.0, time_limit=25.0) if in_process() else Options()
     steps = iter((5, 10, 15, 90, 95))
+    told = {"at": 0.0, "text": ""}
 
     def say(text: str) -> None:
+        told["text"] = text
         progress(text, next(steps, None))
 
+    def solving(share: float) -> None:
+        # The solver's share of its work, from 15 % to 90 %, at most once a second.
+        now = time.monotonic()
+        if now - told["at"] >= 1.0:
+            told["at"] = now
+            progress(told["text"], 15 + round(75 * share))
+
     run, _result = scheduling.schedule_event(
-        event=job.event, by=job.started_by, dry_run=dry_run, options=budget, progress=say
+        event=job.event,
+        by=job.started_by,
+        dry_run=dry_run,
+        options=budget,
+        progress=say,
+        solving=solving,
     )
     return {"run": run.pk, "placed": run.placed, "requested": run.requested, "dry_run": dry_run}
 

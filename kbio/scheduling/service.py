@@ -13,6 +13,7 @@ taken) cannot come out of here: the scheduler keeps the rules, and the triggers 
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -197,8 +198,11 @@ def schedule_event(
     dry_run: bool = False,
     options: scheduler.Options | None = None,
     progress: Progress | None = None,
+    solving: Callable[[float], None] | None = None,
 ) -> tuple[ScheduleRun, scheduler.Result]:
     """Place the event's accepted requests; unless `dry_run`, replace its unpublished meetings.
+
+    `progress` is told each step in words; `solving`, the share of the solver's work done.
 
     The event row stays locked from loading to saving, so two organizers cannot schedule the
     same event at once, and the run is all or nothing: if anything fails, the previous
@@ -227,7 +231,10 @@ def schedule_event(
         )
         _say(progress, _("Scheduling…"))
         try:
-            result = scheduler.schedule(problem, options or scheduler.Options())
+            options = options or scheduler.Options()
+            if solving is not None:
+                options = dataclasses.replace(options, progress=solving)
+            result = scheduler.schedule(problem, options)
         except scheduler.SchedulingInputError as exc:
             raise ValidationError(str(exc), code="input") from exc
         report = result.report

@@ -52,3 +52,14 @@ def test_more_effort_buys_fewer_breaks_on_an_event_above_the_exact_model_limit()
     assert_valid(problem, high)
     assert high.report.placed == low.report.placed == len(problem.meetings)
     assert high.report.breaks < low.report.breaks
+
+
+def test_the_solver_tells_how_far_it_is_as_it_works():
+    """The organizer's progress bar moves during the solve instead of jumping at the end."""
+    instance = zero_break.zero_break_instance(300, days=2, slots_per_day=16, seed=0)
+    shares = []
+    result = S.schedule(instance.problem, S.Options(effort=2, progress=shares.append))
+    assert result.report.placed == len(instance.problem.meetings)
+    assert len(shares) >= 5
+    assert shares == sorted(shares)
+    assert 0 < shares[0] <= 0.1 and shares[-1] >= 0.95

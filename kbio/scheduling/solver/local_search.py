@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 
 from .compiled import Compiled
 from .state import State, bits
@@ -32,17 +33,18 @@ def local_search(
     max_passes: int = 12,
     min_gain: float = 1 / 1000,
     patience: int = 1,
+    on_pass: Callable[[int], None] | None = None,
 ) -> None:
     """Move single meetings, or swap two meetings of one participant, while breaks go down.
 
     Each pass examines the participants that have breaks; the search stops when ``patience``
     passes in a row improve by ``min_gain`` of the cost or less, after ``max_passes``, or at
-    the deadline.
+    the deadline. ``on_pass`` is told the number of passes done after each one.
     """
     P = len(ev.part_ids)
     other = [ev.ma[j] ^ ev.mb[j] for j in range(len(ev.meeting_ids))]
     idle = 0
-    for _ in range(max_passes):
+    for done in range(1, max_passes + 1):
         todo = [p for p in range(P) if ev.breaks(st.busy[p]) > 0]
         if not todo:
             return
@@ -53,6 +55,8 @@ def local_search(
                 return
             _improve_participant(st, ev, p, other, fair, rng)
         after = sum(pcost(ev, m, fair) for m in st.busy)
+        if on_pass is not None:
+            on_pass(done)
         idle = idle + 1 if before - after <= before * min_gain else 0
         if idle >= patience:
             return

@@ -4,7 +4,7 @@ placements and a report (counts, breaks, unplaced meetings with a reason code, n
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 
 
@@ -99,6 +99,9 @@ class Options:
     exact_model_limit: int = 20_000
     # Processes for the break search of small and medium events (1 or 2).
     workers: int = 1
+    # Told the share of the work done (0 to 1), between steps and during the break search,
+    # from the thread that runs the solver; what it does takes from the solver's time.
+    progress: Callable[[float], None] | None = field(default=None, compare=False, repr=False)
 
 
 class SchedulingInputError(ValueError):

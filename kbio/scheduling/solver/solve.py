@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import random
 import time
+from collections.abc import Callable
 
 from .bounds import capacity_in_meetings, placeable_bound
 from .chains import repair
@@ -72,8 +73,11 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
     notes = list(ev.warnings)
     for j, t in ev.pinned_slot.items():
         st.place(j, t)
+    tell = _Teller(opts.progress)
     construct(st, greedy_order(ev, rng))
+    tell(0.05)
     repair(st, ev, rng, start + 0.45 * opts.time_limit)
+    tell(0.25)
     upper = placeable_bound(ev)
     size = sum(ev.allowed[j].bit_count() for j in range(len(ev.meeting_ids)))
     small = size <= opts.exact_model_limit
@@ -81,16 +85,31 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
         upper = st.placed
         notes.append(Note(PLACED_PROVEN_MOST))
     fair_spread(st, ev, deadline)
+    tell(0.3)
     fair = opts.fair_breaks
     if small:
         local_search(st, ev, fair, rng, start + 0.5 * opts.time_limit)
+        tell(0.4)
     else:
         # Large events have only this search for breaks: the effort is its budget of passes,
         # and it goes on while passes gain anything (its moves sideways on plateaus let a
         # later pass gain again; slow gains add up over many passes).
         passes = max(12, round(PASSES_PER_EFFORT * opts.effort))
         deadline_ls = start + 0.95 * opts.time_limit
-        local_search(st, ev, fair, rng, deadline_ls, passes, min_gain=0, patience=5)
+        local_search(
+            st,
+            ev,
+            fair,
+            rng,
+            deadline_ls,
+            passes,
+            min_gain=0,
+            patience=5,
+            # The share of the passes or of the time, whichever is further on.
+            on_pass=lambda done: tell(
+                0.3 + 0.65 * max(done / passes, (time.perf_counter() - start) / opts.time_limit)
+            ),
+        )
     lower = None
     if small:
         optimal, lower = maxsat_breaks(
@@ -98,6 +117,7 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
         )
         if optimal:
             notes.append(Note(BREAKS_PROVEN_FEWEST))
+    tell(0.95)
     tables = assign_tables(ev, st)
     placements = {}
     for j, t in enumerate(st.slot):
@@ -126,3 +146,18 @@ def schedule(problem: Problem, options: Options | None = None) -> Result:
         notes=notes,
     )
     return Result(placements=placements, report=report)
+
+
+class _Teller:
+    """Passes the share of the work done to ``Options.progress``, never going back, and only
+    when it moved by a percent or more."""
+
+    def __init__(self, progress: Callable[[float], None] | None):
+        self.progress = progress
+        self.told = 0.0
+
+    def __call__(self, share: float) -> None:
+        share = min(1.0, share)
+        if self.progress is not None and share >= self.told + 0.01:
+            self.told = share
+            self.progress(share)
