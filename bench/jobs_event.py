@@ -102,6 +102,7 @@ from kbio.directory.models import Contact  # noqa: E402
 from kbio.events.models import Attendee, Event, Meeting, Participation  # noqa: E402
 from kbio.jobs import in_process  # noqa: E402
 from kbio.jobs.models import DeliveryState, EmailDelivery, Job, JobState  # noqa: E402
+from tests.jobs.smtp import SMTPSink  # noqa: E402
 
 LANGUAGES = ("en", "ko", "ja")
 
@@ -182,36 +183,6 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait(timeout=10)
-
-
-class SMTPSink(socketserver.StreamRequestHandler):
-    """Just enough of SMTP for Django's backend; keeps the recipients of what it is sent."""
-
-    def handle(self):
-        self.wfile.write(b"220 bench ESMTP\r\n")
-        lines: list[bytes] = []
-        in_data = False
-        while line := self.rfile.readline():
-            if in_data:
-                if line.rstrip(b"\r\n") == b".":
-                    in_data = False
-                    self.server.received(b"".join(lines).decode(errors="replace"))
-                    lines = []
-                    self.wfile.write(b"250 queued\r\n")
-                else:
-                    lines.append(line)
-                continue
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 go on\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            elif verb == b"EHLO":
-                self.wfile.write(b"250 bench\r\n")
-            else:
-                self.wfile.write(b"250 ok\r\n")
 
 
 class MailServer(socketserver.ThreadingTCPServer):

@@ -33,6 +33,7 @@ from kbio.celery import app
 from kbio.events.models import EventStatus, Meeting
 from kbio.jobs import tasks
 from kbio.jobs.models import DeliveryState, EmailDelivery, Job, JobKind, JobState
+from tests.jobs.smtp import SMTPSink
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -203,32 +204,15 @@ def test_scheduler_and_publish_run_on_the_worker(worker, staff, closed, alice, b
     )
 
 
-class FakeSMTP(socketserver.StreamRequestHandler):
-    """Just enough of SMTP for Django's backend; keeps what it is sent."""
+class Inbox(socketserver.ThreadingTCPServer):
+    """A mail server on `port` that keeps what it is sent."""
 
-    def handle(self):
-        self.wfile.write(b"220 test ESMTP\r\n")
-        lines: list[bytes] = []
-        in_data = False
-        while line := self.rfile.readline():
-            if in_data:
-                if line.rstrip(b"\r\n") == b".":
-                    in_data = False
-                    self.server.received.append(b"".join(lines).decode(errors="replace"))
-                    lines = []
-                    self.wfile.write(b"250 queued\r\n")
-                else:
-                    lines.append(line)
-                continue
-            verb = line[:4].upper()
-            if verb == b"DATA":
-                in_data = True
-                self.wfile.write(b"354 go on\r\n")
-            elif verb == b"QUIT":
-                self.wfile.write(b"221 bye\r\n")
-                return
-            else:
-                self.wfile.write(b"250 ok\r\n")
+    def __init__(self, port: int):
+        super().__init__(("127.0.0.1", port), SMTPSink)
+        self.messages: list[str] = []
+
+    def received(self, text: str) -> None:
+        self.messages.append(text)
 
 
 def test_with_the_mail_server_down_the_email_waits_and_leaves_when_it_is_back(worker, alice, bob):
@@ -258,8 +242,7 @@ def test_with_the_mail_server_down_the_email_waits_and_leaves_when_it_is_back(wo
     assert "Connection" in delivery.last_error
     assert b"Retry in" in log.read_bytes()
 
-    server = socketserver.ThreadingTCPServer(("127.0.0.1", port), FakeSMTP)
-    server.received = []
+    server = Inbox(port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -269,7 +252,7 @@ def test_with_the_mail_server_down_the_email_waits_and_leaves_when_it_is_back(wo
             "the e-mail to leave once the server is back",
             log,
         )
-        (message,) = server.received
+        (message,) = server.messages
         assert "bob@example.org" in message
     finally:
         server.shutdown()
