@@ -314,7 +314,7 @@ def window(request: HttpRequest, slug: str, action: str) -> HttpResponse:
     return redirect("organizer:dashboard", event.slug)
 
 
-# --- jobs ---------------------------------------------------------------------------------------
+# --- jobs -------------------------------------------------------------------------------------
 
 # The scheduler, publishing, resending and large imports run as background jobs (kbio/jobs/):
 # the buttons answer at once and the page shows the job's progress, then its result. The
