@@ -52,3 +52,33 @@ def test_bench_script_writes_schedules_the_checker_accepts(tmp_path, capsys):
     printed_breaks = int(lines[0].split("breaks=")[1].split()[0])
     printed_worst = int(lines[0].split("worst=")[1].split()[0])
     assert (checked.breaks, checked.worst) == (printed_breaks, printed_worst)
+
+
+def _load(script: str):
+    spec = importlib.util.spec_from_file_location(script, ROOT / "bench" / f"{script}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_exact_bench_reads_the_proven_optima():
+    optima = _load("b2b_exact")._optima()
+    assert len(optima) == 20
+    assert optima["ticf-13crafc"] == 1
+    assert sum(optima.values()) == 36
+
+
+def test_exact_bench_times_each_solver_on_an_instance(capsys):
+    # tic-12 has a schedule without breaks: every solver finishes at once.
+    exact = _load("b2b_exact")
+    path = BENCH / "tic-12.original.dzn"
+    assert exact.main([str(path), "--solvers", "rc2-cd15,kissat", "--orders", "2"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split(" seconds=")[0] for line in lines] == [
+        "tic-12.original rc2-cd15",
+        "tic-12.original kissat",
+    ]
+    for line in lines:
+        times = line.split(" seconds=")[1].split(",")
+        assert len(times) == 2
+        assert all(float(t) < 40 for t in times)
