@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
 from django.core.validators import MaxLengthValidator
+from django.template.loader import render_to_string
+from django.utils import translation
 
 from kbio.core.validators import LARGEST_INTEGER
 
@@ -59,3 +62,37 @@ class LoginForm(_UsernameLength, AuthenticationForm):
 
 class AdminLoginForm(_UsernameLength, AdminAuthenticationForm):
     pass
+
+
+class QueuedPasswordResetForm(PasswordResetForm):
+    """Django's password-reset form, with its e-mail sent the way every other e-mail of the
+    app is (kept, then sent by a job that retries while the mail server cannot be reached)
+    instead of straight away, where a mail server that is down loses it."""
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        from kbio.events.notifications import send_or_log
+
+        def build() -> EmailMultiAlternatives:
+            # As Django writes it: a subject on one line, the text, and HTML when asked for.
+            subject = "".join(render_to_string(subject_template_name, context).splitlines())
+            body = render_to_string(email_template_name, context)
+            message = EmailMultiAlternatives(subject, body, from_email, [to_email])
+            if html_email_template_name is not None:
+                html = render_to_string(html_email_template_name, context)
+                message.attach_alternative(html, "text/html")
+            return message
+
+        send_or_log(
+            build,
+            f"password reset to {to_email}",
+            kind="password-reset",
+            language=translation.get_language() or "",
+        )

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from kbio.accounts.access import delegate_of
 from kbio.accounts.start import start_context
 from kbio.core.auth import is_auth_page
-from kbio.core.forms import LoginForm
+from kbio.core.forms import LoginForm, QueuedPasswordResetForm
 from kbio.core.pagecache import anonymous_page_cache, member_page_cache
 from kbio.core.throttle import throttle_allows
 from kbio.directory.models import FocusArea, Organization
@@ -122,6 +122,7 @@ RESET_WINDOW_SECONDS = 3600
 
 
 class _PasswordResetView(auth_views.PasswordResetView):
+    form_class = QueuedPasswordResetForm
     # The e-mail names the site in the reader's language (its subject is plain text, unescaped).
     extra_email_context = {"site_name": _("K-Bio Partnering")}
 

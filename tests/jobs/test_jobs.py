@@ -7,6 +7,7 @@ later. The same jobs against Redis and a real worker: tests/jobs/test_worker.py.
 from __future__ import annotations
 
 import io
+import re
 import socket
 from datetime import timedelta
 
@@ -287,6 +288,25 @@ def test_with_the_mail_server_down_an_invitation_is_saved_and_its_email_sent_lat
     mail.outbox.clear()
     tasks.retry_failed_emails()
     assert [m.to for m in mail.outbox] == [["jun@example.org"]]
+
+
+def test_with_the_mail_server_down_a_password_reset_email_is_kept_and_sent_later(
+    client, alice, mail_server_down, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post("/accounts/password_reset/", {"email": "alice@example.org"})
+    # The usual "check your inbox" page, and the e-mail kept rather than lost.
+    assert response.status_code == 302 and response.url == "/accounts/password_reset/done/"
+    delivery = EmailDelivery.objects.get(kind="password-reset")
+    assert delivery.state == DeliveryState.FAILED and delivery.to == ["alice@example.org"]
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert tasks.retry_failed_emails() == 1
+    (email,) = mail.outbox
+    assert email.to == ["alice@example.org"]
+    link = re.search(r"http://testserver(/accounts/reset/\S+/)", email.body).group(1)
+    assert client.get(link, follow=True).status_code == 200
 
 
 def test_an_email_is_kept_whole_and_sent_once(scheduled, alice):
