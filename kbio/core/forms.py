@@ -1,4 +1,4 @@
-"""Form fields shared by the apps' forms, and the login forms."""
+"""Form fields shared by the apps' forms, and the login and password-reset forms."""
 
 from __future__ import annotations
 
